@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * liblogbuf: lock-free rings of variable-length records, in process memory or
+ * mapped from /dev/logbuf.
+ *
+ * Conventions: int-returning functions return 0 (or a count) on success and a
+ * negative errno on failure; pointer-returning functions return NULL and set
+ * errno.  Every *_free(NULL) is a no-op.  Thread-safety is stated per
+ * function; "one thread" means the caller serialises all calls on that
+ * object.
+ *
+ * Queue API (no blocking, no system calls):
+ *	ring      logbuf_ring_new()/logbuf_ring_open()/logbuf_ring_free()
+ *	producer  logbuf_claim() -> write -> logbuf_commit() | logbuf_abort()
+ *	consumer  logbuf_read() -> use -> logbuf_release(), logbuf_consume()
+ *
+ * Channel API (senders never sleep; receivers park with a timeout):
+ *	logbuf_channel_new(), logbuf_send(), logbuf_recv(), ...
+ */
+#ifndef _LOGBUF_H
+#define _LOGBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/logbuf.h>
+#include "logbuf/proto.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct logbuf_ring;
+
+/*
+ * The handles below are defined here only so that the hot path can be
+ * inlined; their fields are private to the library.
+ */
+struct logbuf_producer {
+	struct logbuf_rv rv;
+	struct logbuf_pstate ps;
+	struct logbuf_ring *ring;
+	int mpsc;
+};
+
+struct logbuf_consumer {
+	struct logbuf_rv rv;
+	struct logbuf_cstate cs;
+	struct logbuf_ring *ring;
+};
+
+/* ---- rings ---------------------------------------------------------- */
+
+/**
+ * logbuf_ring_new() - make a ring in process memory
+ * @capacity: data bytes, a power of two from LOGBUF_MIN_CAPACITY to
+ *	LOGBUF_MAX_CAPACITY.
+ * @flags: 0 (SPSC) or LOGBUF_RING_MPSC.
+ *
+ * Return: the ring, or NULL with errno EINVAL (bad capacity), EOPNOTSUPP
+ * (unknown flag) or ENOMEM.
+ */
+struct logbuf_ring *logbuf_ring_new(uint64_t capacity, uint32_t flags);
+
+/**
+ * logbuf_ring_open() - map one end of a kernel ring
+ * @fd: a producer-end or consumer-end file descriptor from LOGBUF_IOC_CREATE
+ *	(or logbuf_dev_create()).  The ring keeps its own reference: @fd may be
+ *	closed afterwards.
+ *
+ * Return: the ring, or NULL with errno (EBADF, ENOTTY: not a logbuf end,
+ * EPROTO: unknown layout version, or mmap's errno).
+ */
+struct logbuf_ring *logbuf_ring_open(int fd);
+
+/**
+ * logbuf_ring_free() - unmap or free a ring
+ * @r: the ring, or NULL.
+ *
+ * Call it after every producer and consumer of @r was freed.
+ */
+void logbuf_ring_free(struct logbuf_ring *r);
+
+/* Data capacity in bytes. */
+uint64_t logbuf_ring_capacity(const struct logbuf_ring *r);
+/* Largest payload a claim may ask for (capacity / 2 - 8). */
+uint64_t logbuf_ring_max_len(const struct logbuf_ring *r);
+/* LOGBUF_RING_* flags. */
+uint32_t logbuf_ring_flags(const struct logbuf_ring *r);
+/* The ring's file descriptor (-1 for a process-memory ring). */
+int logbuf_ring_fd(const struct logbuf_ring *r);
+
+/**
+ * struct logbuf_ring_stats - what logbuf_ring_stats() reports
+ * @head: consumer position.
+ * @tail: producer position.
+ * @records: records consumed.
+ * @bytes: payload bytes consumed.
+ * @skips: skip records consumed (wrap padding and aborts).
+ * @full: claims refused because the ring was full.
+ * @aborts: claims aborted.
+ * @state: LOGBUF_STATE_* bits.
+ */
+struct logbuf_ring_stats {
+	uint64_t head;
+	uint64_t tail;
+	uint64_t records;
+	uint64_t bytes;
+	uint64_t skips;
+	uint64_t full;
+	uint64_t aborts;
+	uint32_t state;
+};
+
+/* Snapshot of the counters in the shared pages.  Thread-safe. */
+void logbuf_ring_stats(const struct logbuf_ring *r,
+		       struct logbuf_ring_stats *st);
+
+/* ---- producers ------------------------------------------------------ */
+
+/**
+ * logbuf_producer_new() - attach a producer to a ring
+ * @r: the ring.
+ *
+ * An MPSC ring takes any number of producers, one per thread.  An SPSC ring
+ * of this process takes one at a time (EBUSY for a second).
+ *
+ * Return: the producer or NULL with errno.
+ */
+struct logbuf_producer *logbuf_producer_new(struct logbuf_ring *r);
+/* Detach; an open claim is aborted.  NULL is a no-op. */
+void logbuf_producer_free(struct logbuf_producer *p);
+
+/**
+ * logbuf_claim() - claim space for one record
+ * @p: the producer; one thread.
+ * @len: payload bytes, 1 .. logbuf_ring_max_len().
+ * @data: out: @len writable bytes, 8-byte aligned.
+ *
+ * The claim stays open until logbuf_commit() or logbuf_abort(); a producer
+ * holds one claim at a time (a new claim first commits nothing: it is the
+ * caller's bug, and the old claim is aborted).  Never blocks, never makes a
+ * system call.
+ *
+ * Return: 0, -EINVAL (zero length), -E2BIG (can never fit this ring),
+ * -EAGAIN (full right now).
+ */
+static inline int logbuf_claim(struct logbuf_producer *p, size_t len,
+			       void **data)
+{
+	if (lb_unlikely(p->ps.len))
+		__logbuf_abort(&p->rv, &p->ps);
+	return p->mpsc ? __logbuf_mpsc_claim(&p->rv, &p->ps, len, data) :
+			 __logbuf_spsc_claim(&p->rv, &p->ps, len, data);
+}
+
+/* Publish the open claim as a record.  One thread (the claimer). */
+static inline void logbuf_commit(struct logbuf_producer *p)
+{
+	__logbuf_commit(&p->rv, &p->ps);
+}
+
+/* Turn the open claim into a skip record.  One thread (the claimer). */
+static inline void logbuf_abort(struct logbuf_producer *p)
+{
+	__logbuf_abort(&p->rv, &p->ps);
+}
+
+/**
+ * logbuf_write() - claim, copy and commit one record
+ * @p: the producer; one thread.
+ * @data: payload.
+ * @len: its length.
+ *
+ * Return: as logbuf_claim().
+ */
+static inline int logbuf_write(struct logbuf_producer *p, const void *data,
+			       size_t len)
+{
+	void *dst;
+	int err = logbuf_claim(p, len, &dst);
+
+	if (lb_unlikely(err))
+		return err;
+	memcpy(dst, data, len);
+	__logbuf_commit(&p->rv, &p->ps);
+	return 0;
+}
+
+/* ---- consumer ------------------------------------------------------- */
+
+/**
+ * logbuf_consumer_new() - attach the consumer of a ring
+ * @r: the ring.
+ *
+ * A ring has one consumer (EBUSY for a second in this process).
+ *
+ * Return: the consumer or NULL with errno.
+ */
+struct logbuf_consumer *logbuf_consumer_new(struct logbuf_ring *r);
+/* Detach; a held record is released.  NULL is a no-op. */
+void logbuf_consumer_free(struct logbuf_consumer *c);
+
+/**
+ * logbuf_read() - the oldest committed record
+ * @c: the consumer; one thread.
+ * @data: out: its payload, valid until logbuf_release().
+ * @len: out: its length.
+ *
+ * Skip records are consumed on the way and never returned.  Calling it again
+ * before logbuf_release() returns the same record.
+ *
+ * Return: 0, -EAGAIN (nothing committed at the head), -EBADMSG (the ring is
+ * corrupt: a header no well-behaved producer writes).
+ */
+static inline int logbuf_read(struct logbuf_consumer *c, const void **data,
+			      size_t *len)
+{
+	__u32 l;
+	int err = __logbuf_peek(&c->rv, &c->cs, data, &l);
+
+	if (lb_likely(!err))
+		*len = l;
+	return err;
+}
+
+/* Zero and free the record returned by logbuf_read().  One thread. */
+static inline void logbuf_release(struct logbuf_consumer *c)
+{
+	__logbuf_advance(&c->rv, &c->cs);
+}
+
+/* Callback of logbuf_consume(); a non-zero return stops the batch. */
+typedef int (*logbuf_fn)(void *ctx, const void *data, size_t len);
+
+/**
+ * logbuf_consume() - hand up to @max records to @fn, then free their space
+ * @c: the consumer; one thread.
+ * @fn: called once per record, in order; returning non-zero stops after
+ *	that record (which counts as consumed).
+ * @ctx: passed to @fn.
+ * @max: most records to consume; 0 means no limit.
+ *
+ * The head is published once for the whole batch.
+ *
+ * Return: records consumed (0 if none waits), or -EBADMSG if the ring is
+ * corrupt before the first record.
+ */
+int logbuf_consume(struct logbuf_consumer *c, logbuf_fn fn, void *ctx,
+		   unsigned int max);
+
+/* ---- channels ------------------------------------------------------- */
+
+struct logbuf_sender;
+struct logbuf_receiver;
+
+/**
+ * logbuf_channel_new() - make a channel in process memory
+ * @capacity: as logbuf_ring_new().
+ * @flags: 0 (one sender) or LOGBUF_RING_MPSC (clonable senders).
+ * @tx: out: the first sender.
+ * @rx: out: the receiver.
+ *
+ * Return: 0 or -EINVAL, -EOPNOTSUPP, -ENOMEM.
+ */
+int logbuf_channel_new(uint64_t capacity, uint32_t flags,
+		       struct logbuf_sender **tx, struct logbuf_receiver **rx);
+
+/**
+ * logbuf_sender_open() - a sender on the producer end of a kernel ring
+ * @fd: producer-end fd; the sender keeps its own reference.
+ *
+ * Disconnection comes from the kernel: the consumer end closing sets
+ * LOGBUF_STATE_NO_CONS.  Return: the sender or NULL with errno.
+ */
+struct logbuf_sender *logbuf_sender_open(int fd);
+
+/**
+ * logbuf_receiver_open() - the receiver on the consumer end of a kernel ring
+ * @fd: consumer-end fd; the receiver keeps its own reference.
+ *
+ * The receiver parks in poll() on the fd.  Return: the receiver or NULL with
+ * errno.
+ */
+struct logbuf_receiver *logbuf_receiver_open(int fd);
+
+/**
+ * logbuf_sender_clone() - another sender of the same MPSC channel
+ * @tx: a sender; thread-safe.
+ *
+ * Return: the new sender, or NULL with errno EINVAL (SPSC channel) or ENOMEM.
+ */
+struct logbuf_sender *logbuf_sender_clone(struct logbuf_sender *tx);
+
+/*
+ * Drop a sender.  When the last sender of a process-memory channel goes, the
+ * receiver drains what was sent and then gets -EPIPE.  NULL is a no-op.
+ */
+void logbuf_sender_free(struct logbuf_sender *tx);
+
+/*
+ * Drop the receiver; senders then get -EPIPE.  What was not received is
+ * lost.  NULL is a no-op.
+ */
+void logbuf_receiver_free(struct logbuf_receiver *rx);
+
+/**
+ * logbuf_try_send() - send one record if there is room now
+ * @tx: the sender; one thread.
+ * @data: payload.
+ * @len: its length.
+ *
+ * Wakes a parked receiver (a system call only when one is parked).
+ *
+ * Return: 0, -EINVAL, -E2BIG, -EAGAIN (full), -EPIPE (receiver gone).
+ */
+int logbuf_try_send(struct logbuf_sender *tx, const void *data, size_t len);
+
+/**
+ * logbuf_send() - send one record, waiting for room by spinning and yielding
+ * @tx: the sender; one thread.
+ * @data: payload.
+ * @len: its length.
+ *
+ * Never sleeps in the kernel and makes no system call while there is room;
+ * when the ring is full it spins, then yields the CPU, until the receiver
+ * frees space or goes away.
+ *
+ * Return: 0, -EINVAL, -E2BIG, -EPIPE (receiver gone).
+ */
+int logbuf_send(struct logbuf_sender *tx, const void *data, size_t len);
+
+/* The sender's producer, for claim/commit without a copy.  Then notify. */
+struct logbuf_producer *logbuf_sender_producer(struct logbuf_sender *tx);
+
+/**
+ * logbuf_notify() - wake the receiver if it is parked
+ * @tx: the sender; one thread.
+ *
+ * A full barrier and a load when no receiver is parked; a futex wake or a
+ * doorbell ioctl when one is.
+ */
+void logbuf_notify(struct logbuf_sender *tx);
+
+/**
+ * logbuf_recv() - receive one record, parking up to @timeout_ms
+ * @rx: the receiver; one thread.
+ * @data: out: the payload, valid until logbuf_recv_done() or the next recv.
+ * @len: out: its length.
+ * @timeout_ms: how long to park; negative: forever; 0: do not park.
+ *
+ * Return: 0, -ETIMEDOUT (nothing came in time; -EAGAIN for @timeout_ms 0),
+ * -EPIPE (every sender is gone and everything sent was received),
+ * -EBADMSG (the ring is corrupt), -EINTR (a signal interrupted the wait).
+ */
+int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
+		int timeout_ms);
+
+/* Like logbuf_recv() with a timeout of 0: -EAGAIN when nothing waits. */
+int logbuf_try_recv(struct logbuf_receiver *rx, const void **data,
+		    size_t *len);
+
+/* Release the record returned by the last recv.  One thread. */
+void logbuf_recv_done(struct logbuf_receiver *rx);
+
+/* The receiver's consumer, for logbuf_consume() batches. */
+struct logbuf_consumer *logbuf_receiver_consumer(struct logbuf_receiver *rx);
+
+/* ---- /dev/logbuf ---------------------------------------------------- */
+
+/**
+ * logbuf_dev_create() - create a kernel ring through /dev/logbuf
+ * @capacity: data bytes (power of two, whole pages).
+ * @flags: LOGBUF_RING_* and LOGBUF_CREATE_* bits.
+ * @prod_fd: out: producer end.
+ * @cons_fd: out: consumer end.
+ *
+ * Return: 0 or -errno (ENOENT when the module is not loaded).
+ */
+int logbuf_dev_create(uint64_t capacity, uint32_t flags, int *prod_fd,
+		      int *cons_fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _LOGBUF_H */

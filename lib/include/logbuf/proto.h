@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * The logbuf ring protocol: claim, commit, abort, read, release, for SPSC and
+ * MPSC producers and the single consumer.
+ *
+ * This file is compiled both by liblogbuf (C11 atomics) and by the kernel
+ * module (smp_load_acquire() and friends) through logbuf/atomic.h, so that a
+ * record written by one world is read by the other with the very same code.
+ * Documentation/userspace-api/logbuf.rst gives the whole protocol and the
+ * pairing of every ordered access; the comments here name the partner.
+ *
+ * Nothing here trusts the contents of the ring: a header read from shared
+ * memory is bounds-checked before it is followed, so a corrupt ring yields
+ * -EBADMSG and never an access outside [data, data + capacity).
+ */
+#ifndef _LOGBUF_PROTO_H
+#define _LOGBUF_PROTO_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <uapi/linux/logbuf.h>
+#else
+#include <errno.h>
+#include <stddef.h>
+#include <linux/logbuf.h>
+#endif
+#include "atomic.h"
+
+/**
+ * struct logbuf_rv - one side's view of a ring: where its parts live
+ * @meta: description and state (kernel-written when mapped).
+ * @cons: the consumer's words; @cons->head is the consumer position.
+ * @prod: the producers' words; @prod->tail is the claim position.
+ * @data: the data area, @mask + 1 bytes.
+ * @mask: capacity - 1.
+ */
+struct logbuf_rv {
+	struct logbuf_meta *meta;
+	struct logbuf_cons *cons;
+	struct logbuf_prod *prod;
+	unsigned char *data;
+	__u64 mask;
+};
+
+/**
+ * struct logbuf_pstate - a producer's private state
+ * @tail: SPSC: the producer's own copy of the tail (the shared one is only
+ *	published for observers).  MPSC: unused.
+ * @head: the last consumer position this producer loaded (acquire).
+ * @pos: position of the record header of the open claim.
+ * @len: payload length of the open claim, 0 if none.
+ */
+struct logbuf_pstate {
+	__u64 tail;
+	__u64 head;
+	__u64 pos;
+	__u32 len;
+	__u32 __pad;
+};
+
+/**
+ * struct logbuf_cstate - the consumer's private state
+ * @head: the consumer's own copy of its position.
+ * @len: payload length of the record handed out by read, 0 if none.
+ * @records: records consumed since the last publish.
+ * @bytes: payload bytes consumed since the last publish.
+ * @skips: skip records passed over since the last publish.
+ */
+struct logbuf_cstate {
+	__u64 head;
+	__u32 len;
+	__u32 __pad;
+	__u64 records;
+	__u64 bytes;
+	__u64 skips;
+};
+
+/* Bytes a record of @len payload bytes occupies, header and padding included. */
+static inline __u64 logbuf_total(__u64 len)
+{
+	return (LOGBUF_HDR_SIZE + len + LOGBUF_ALIGN - 1) &
+	       ~(__u64)(LOGBUF_ALIGN - 1);
+}
+
+/*
+ * Largest payload that always fits: a record never wraps, so in the worst
+ * case (tail at half the ring) it needs the padding up to the end plus its
+ * own size.  Anything larger could wait forever: -E2BIG.
+ */
+static inline __u64 logbuf_max_len(__u64 mask)
+{
+	return (mask + 1) / 2 - LOGBUF_HDR_SIZE;
+}
+
+static inline struct logbuf_hdr *__logbuf_hdr_at(const struct logbuf_rv *r,
+					       __u64 pos)
+{
+	return (struct logbuf_hdr *)(r->data + (pos & r->mask));
+}
+
+/*
+ * Bytes to advance the tail by to place @total bytes at @t; *@pad is the
+ * skip needed first when the record would cross the end of the array.
+ */
+static inline __u64 __logbuf_need(__u64 mask, __u64 t, __u64 total,
+				  __u64 *pad)
+{
+	__u64 contig = mask + 1 - (t & mask);
+
+	*pad = total <= contig ? 0 : contig;
+	return *pad + total;
+}
+
+/*
+ * Is [t, t + need) free?  The cached head is refreshed only when it says no.
+ * A head from shared memory may be anything: if it is ahead of t the
+ * subtraction wraps to a huge value and the answer is "no room".
+ */
+static inline bool __logbuf_room(const struct logbuf_rv *r, __u64 *head,
+				 __u64 t, __u64 need)
+{
+	if (t + need - *head <= r->mask + 1)
+		return true;
+	/*
+	 * Pairs with the store-release of cons->head in
+	 * __logbuf_publish_head(): the consumer zeroed the space before
+	 * publishing it, and this producer writes into it only after this load.
+	 */
+	*head = lb_load_acquire(&r->cons->head);
+	return t + need - *head <= r->mask + 1;
+}
+
+static inline int __logbuf_check_len(const struct logbuf_rv *r, __u64 len)
+{
+	if (lb_unlikely(!len))
+		return -EINVAL;
+	if (lb_unlikely(len > logbuf_max_len(r->mask)))
+		return -E2BIG;
+	return 0;
+}
+
+/* Publish the wrap padding at @t and return where the record goes. */
+static inline __u64 __logbuf_put_pad(const struct logbuf_rv *r, __u64 t,
+				     __u64 pad)
+{
+	if (pad) {
+		/* Pairs with the load-acquire of len in __logbuf_peek(). */
+		lb_store_release(&__logbuf_hdr_at(r, t)->len,
+				 (__u32)(LOGBUF_SKIP | pad));
+	}
+	return t + pad;
+}
+
+/**
+ * __logbuf_spsc_claim() - claim space for a record, single producer
+ * @r: the ring.
+ * @ps: the producer's state.
+ * @len: payload bytes, 1 .. logbuf_max_len().
+ * @data: out: where to write the payload.
+ *
+ * Only one producer may use an SPSC ring at a time.  The claim is open until
+ * __logbuf_commit() or __logbuf_abort().
+ *
+ * Return: 0, -EINVAL for a zero length, -E2BIG for a record that can never
+ * fit, -EAGAIN when the ring is full right now.
+ */
+static inline int __logbuf_spsc_claim(const struct logbuf_rv *r,
+				    struct logbuf_pstate *ps, __u64 len,
+				    void **data)
+{
+	__u64 total, need, pad, t = ps->tail;
+	int err = __logbuf_check_len(r, len);
+
+	if (lb_unlikely(err))
+		return err;
+	total = logbuf_total(len);
+	need = __logbuf_need(r->mask, t, total, &pad);
+	if (lb_unlikely(!__logbuf_room(r, &ps->head, t, need))) {
+		lb_store(&r->prod->full, lb_load(&r->prod->full) + 1);
+		return -EAGAIN;
+	}
+	t = __logbuf_put_pad(r, t, pad);
+	ps->pos = t;
+	ps->len = (__u32)len;
+	ps->tail = t + total;
+	/* For observers only (poll, statistics): the consumer follows headers. */
+	lb_store(&r->prod->tail, ps->tail);
+	*data = __logbuf_hdr_at(r, t) + 1;
+	return 0;
+}
+
+/**
+ * __logbuf_mpsc_claim() - claim space for a record, one of several producers
+ * @r: the ring.
+ * @ps: this producer's state (one per thread).
+ * @len: payload bytes, 1 .. logbuf_max_len().
+ * @data: out: where to write the payload.
+ *
+ * Thread-safe against other producers with their own @ps.  The tail moves by
+ * compare-and-swap; at the wrap the padding and the record are claimed by the
+ * same swap, so no other producer can slip in between.
+ *
+ * Return: as __logbuf_spsc_claim().
+ */
+static inline int __logbuf_mpsc_claim(const struct logbuf_rv *r,
+				    struct logbuf_pstate *ps, __u64 len,
+				    void **data)
+{
+	__u64 total, need, pad, t;
+	int err = __logbuf_check_len(r, len);
+
+	if (lb_unlikely(err))
+		return err;
+	total = logbuf_total(len);
+	/* Producers order nothing through the tail: relaxed load and CAS. */
+	t = lb_load(&r->prod->tail);
+	do {
+		need = __logbuf_need(r->mask, t, total, &pad);
+		if (lb_unlikely(!__logbuf_room(r, &ps->head, t, need))) {
+			lb_add(&r->prod->full, 1);
+			return -EAGAIN;
+		}
+	} while (!lb_cas(&r->prod->tail, &t, t + need));
+	t = __logbuf_put_pad(r, t, pad);
+	ps->pos = t;
+	ps->len = (__u32)len;
+	*data = __logbuf_hdr_at(r, t) + 1;
+	return 0;
+}
+
+/**
+ * __logbuf_commit() - publish the open claim as a record
+ * @r: the ring.
+ * @ps: the producer's state.
+ *
+ * Does nothing without an open claim.
+ */
+static inline void __logbuf_commit(const struct logbuf_rv *r,
+				 struct logbuf_pstate *ps)
+{
+	/*
+	 * The commit word: pairs with the load-acquire of len in
+	 * __logbuf_peek(), which then sees the whole payload.
+	 */
+	if (ps->len)
+		lb_store_release(&__logbuf_hdr_at(r, ps->pos)->len, ps->len);
+	ps->len = 0;
+}
+
+/**
+ * __logbuf_abort() - give up the open claim; it becomes a skip record
+ * @r: the ring.
+ * @ps: the producer's state.
+ */
+static inline void __logbuf_abort(const struct logbuf_rv *r,
+				struct logbuf_pstate *ps)
+{
+	if (!ps->len)
+		return;
+	/* Pairs with the load-acquire of len in __logbuf_peek(). */
+	lb_store_release(&__logbuf_hdr_at(r, ps->pos)->len,
+			 (__u32)(LOGBUF_SKIP | logbuf_total(ps->len)));
+	lb_add(&r->prod->aborts, 1);
+	ps->len = 0;
+}
+
+/*
+ * Free [head, head + n) after zeroing it: publish the new head and the
+ * statistics.  Consumer only.
+ */
+static inline void __logbuf_publish_head(const struct logbuf_rv *r,
+					 struct logbuf_cstate *cs)
+{
+	lb_store(&r->cons->records, lb_load(&r->cons->records) + cs->records);
+	lb_store(&r->cons->bytes, lb_load(&r->cons->bytes) + cs->bytes);
+	lb_store(&r->cons->skips, lb_load(&r->cons->skips) + cs->skips);
+	cs->records = 0;
+	cs->bytes = 0;
+	cs->skips = 0;
+	/*
+	 * Pairs with the load-acquire of cons->head in __logbuf_room(): the
+	 * zeroes written before this store are seen by a producer that loads
+	 * the new head, and its writes come after ours.
+	 */
+	lb_store_release(&r->cons->head, cs->head);
+}
+
+static inline void __logbuf_zero(const struct logbuf_rv *r, __u64 pos,
+				 __u64 n)
+{
+	memset(r->data + (pos & r->mask), 0, n);
+}
+
+/**
+ * __logbuf_peek() - find the oldest committed record
+ * @r: the ring.
+ * @cs: the consumer's state.
+ * @data: out: the payload.
+ * @len: out: its length.
+ *
+ * Skip records in front of it are zeroed and released on the way.  At most
+ * one ring's worth of skips is passed over per call, so a producer that
+ * writes skips forever cannot keep the caller here.
+ *
+ * Return: 0, -EAGAIN when no committed record waits, -EBADMSG when the
+ * header at the head is impossible (the ring is corrupt; nothing is touched).
+ */
+static inline int __logbuf_peek(const struct logbuf_rv *r,
+			      struct logbuf_cstate *cs, const void **data,
+			      __u32 *len)
+{
+	__u64 skipped = 0;
+
+	for (;;) {
+		__u64 off = cs->head & r->mask;
+		__u64 room = r->mask + 1 - off;
+		struct logbuf_hdr *h = __logbuf_hdr_at(r, cs->head);
+		/*
+		 * The commit word: pairs with the store-release in
+		 * __logbuf_commit(), __logbuf_abort() or __logbuf_put_pad().
+		 */
+		__u32 l = lb_load_acquire(&h->len);
+		__u64 n;
+
+		if (!l)
+			break;
+		if (lb_likely(!(l & LOGBUF_SKIP))) {
+			if (lb_unlikely(logbuf_total(l) > room))
+				return -EBADMSG;
+			*data = h + 1;
+			*len = l;
+			cs->len = l;
+			return 0;
+		}
+		n = l & LOGBUF_LEN_MASK;
+		if (lb_unlikely(n < LOGBUF_HDR_SIZE || n % LOGBUF_ALIGN ||
+				n > room))
+			return -EBADMSG;
+		__logbuf_zero(r, cs->head, n);
+		cs->head += n;
+		cs->skips++;
+		skipped += n;
+		if (skipped > r->mask)
+			break;
+	}
+	if (skipped)
+		__logbuf_publish_head(r, cs);
+	return -EAGAIN;
+}
+
+/* Zero the record handed out by __logbuf_peek() and advance past it. */
+static inline void __logbuf_drop(const struct logbuf_rv *r,
+				 struct logbuf_cstate *cs)
+{
+	__u64 total = logbuf_total(cs->len);
+
+	__logbuf_zero(r, cs->head, total);
+	cs->head += total;
+	cs->records++;
+	cs->bytes += cs->len;
+	cs->len = 0;
+}
+
+/**
+ * __logbuf_advance() - release the record returned by __logbuf_peek()
+ * @r: the ring.
+ * @cs: the consumer's state.
+ *
+ * Zeroes the record, so that its space reads as "not committed" on the next
+ * lap, then publishes the new head.  Does nothing when no record is held.
+ */
+static inline void __logbuf_advance(const struct logbuf_rv *r,
+				  struct logbuf_cstate *cs)
+{
+	if (!cs->len)
+		return;
+	__logbuf_drop(r, cs);
+	__logbuf_publish_head(r, cs);
+}
+
+#endif /* _LOGBUF_PROTO_H */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/* liblogbuf internals: not installed. */
+#ifndef _LOGBUF_INTERNAL_H
+#define _LOGBUF_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include "logbuf.h"
+
+#define LOGBUF_CACHELINE	64
+
+/**
+ * struct logbuf_ring - a ring and who uses it in this process
+ * @rv: where the parts are.
+ * @flags: LOGBUF_RING_*.
+ * @fd: the kernel end this ring maps (our own dup), or -1.
+ * @role: LOGBUF_ROLE_* of @fd, 0 for a process-memory ring (both roles).
+ * @map: the mapping (heap rings are anonymous mappings too).
+ * @map_len: its length.
+ * @spsc_busy: an SPSC producer is attached.
+ * @cons_busy: the consumer is attached.
+ */
+struct logbuf_ring {
+	struct logbuf_rv rv;
+	uint32_t flags;
+	int fd;
+	uint32_t role;
+	void *map;
+	size_t map_len;
+	atomic_int spsc_busy;
+	atomic_int cons_busy;
+};
+
+/* Zeroed memory of @size bytes on its own cache lines. */
+static inline void *__logbuf_cl_zalloc(size_t size)
+{
+	size_t sz = (size + LOGBUF_CACHELINE - 1) & ~(size_t)(LOGBUF_CACHELINE - 1);
+	void *p = aligned_alloc(LOGBUF_CACHELINE, sz);
+
+	if (p)
+		memset(p, 0, sz);
+	return p;
+}
+
+#endif /* _LOGBUF_INTERNAL_H */

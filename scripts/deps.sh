@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what logbuf needs on a Debian 12 (bookworm) machine, idempotently.
+#
+#   scripts/deps.sh lib      compilers, liburcu, ck, kernel-source harness
+#   scripts/deps.sh kmod     + kernel image/headers 6.1, qemu, virtme-ng
+#   scripts/deps.sh all      + 6.12 headers/image from bookworm-backports
+#
+# As root it runs apt-get; otherwise it prints the apt-get line and fails.
+set -eu
+
+LIB_PKGS="build-essential clang make liburcu-dev libck-dev linux-source-6.1 xz-utils"
+KMOD_PKGS="qemu-system-x86 udev busybox-static linux-image-amd64 linux-headers-amd64 sparse kmod"
+BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
+
+want=${1:-lib}
+
+missing() {
+	local p out=
+	for p in "$@"; do
+		p=${p%%/*}
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || out="$out $p"
+	done
+	echo "$out"
+}
+
+# The mirror this machine already uses; never a host name of our own.
+mirror() {
+	awk '/^URIs:/ { u = $2 } /^Suites:/ && /bookworm( |$)/ { print u; exit }' \
+		/etc/apt/sources.list.d/debian.sources 2>/dev/null ||
+		true
+}
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "logbuf: missing packages; run as root:" >&2
+		echo "  apt-get install -y $*" >&2
+		exit 1
+	fi
+}
+
+updated=
+apt_update() {
+	[ -n "$updated" ] && return 0
+	apt-get update -qq
+	updated=1
+}
+
+add_suite() {	# name suites pin
+	local file=/etc/apt/sources.list.d/logbuf-$1.sources
+	[ -f "$file" ] && return 0
+	local m
+	m=$(mirror)
+	[ -n "$m" ] || m=$(sed -n 's/^deb \([^ ]*\) bookworm .*/\1/p' \
+		/etc/apt/sources.list 2>/dev/null | head -n1)
+	[ -n "$m" ] || { echo "logbuf: no Debian mirror configured" >&2; exit 1; }
+	printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$m" "$2" >"$file"
+	if [ -n "$3" ]; then
+		printf 'Package: *\nPin: release n=%s\nPin-Priority: %s\n' \
+			"$2" "$3" >/etc/apt/preferences.d/logbuf-$1
+	fi
+	updated=
+}
+
+install() {
+	local m
+	m=$(missing "$@")
+	[ -z "$m" ] && return 0
+	need_root "$@"
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "$@"
+}
+
+install $LIB_PKGS
+[ "$want" = lib ] && exit 0
+
+install $KMOD_PKGS
+if ! command -v vng >/dev/null; then
+	need_root virtme-ng/trixie
+	add_suite trixie trixie 100
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q virtme-ng/trixie
+fi
+[ "$want" = kmod ] && exit 0
+
+if [ -z "$(ls -d /usr/src/linux-headers-6.12*-amd64 2>/dev/null)" ]; then
+	need_root $BPO_PKGS
+	add_suite backports bookworm-backports ""
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $BPO_PKGS
+fi
+exit 0

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * logbuf: variable-length records from producers to one consumer through a
+ * lock-free ring shared by the kernel and user space.
+ *
+ * This header is the ABI.  It defines the record format, the shared control
+ * pages and the /dev/logbuf ioctls.  See Documentation/userspace-api/logbuf.rst.
+ */
+#ifndef _UAPI_LINUX_LOGBUF_H
+#define _UAPI_LINUX_LOGBUF_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/*
+ * Record format
+ * -------------
+ * The data area is a power-of-two byte array indexed by free-running 64-bit
+ * positions (offset = pos & (capacity - 1)).  Every record starts 8-byte
+ * aligned with a struct logbuf_hdr, followed by the payload, padded to the
+ * next multiple of 8.  A record never wraps: when it does not fit before the
+ * end of the array, the producer covers the rest with a skip record and puts
+ * the record at offset 0.
+ */
+
+/**
+ * struct logbuf_hdr - header in front of every record
+ * @len: commit word.  0: the space is claimed but not committed yet (or
+ *	free).  LOGBUF_SKIP clear: a committed record of @len payload bytes.
+ *	LOGBUF_SKIP set: a skip record; the consumer advances by
+ *	(@len & LOGBUF_LEN_MASK) bytes, header included.  Skip records cover
+ *	the padding at the wrap and aborted claims; they never reach users.
+ * @__reserved: written 0 by producers, ignored by consumers.
+ */
+struct logbuf_hdr {
+	__u32 len;
+	__u32 __reserved;
+};
+
+#define LOGBUF_HDR_SIZE		8
+#define LOGBUF_ALIGN		8
+#define LOGBUF_SKIP		0x80000000U
+#define LOGBUF_LEN_MASK		0x7fffffffU
+
+/* Largest capacity the format can describe: a skip covers at most 2^31-8. */
+#define LOGBUF_MIN_CAPACITY	64ULL
+#define LOGBUF_MAX_CAPACITY	(1ULL << 30)
+
+/*
+ * Shared control area
+ * -------------------
+ * Three control pages precede the data area, so that each owner's words sit
+ * on a page of their own and mmap can give each side exactly the access its
+ * role needs:
+ *
+ *   offset 0             struct logbuf_meta   written by the kernel only
+ *   offset 1 * PAGE      struct logbuf_cons   written by the consumer
+ *   offset 2 * PAGE      struct logbuf_prod   written by the producers
+ *   offset 3 * PAGE      data, capacity bytes written by both
+ *
+ * A ring in ordinary memory (liblogbuf's heap rings) uses the same structs,
+ * each on its own cache line.
+ */
+#define LOGBUF_CTL_PAGES	3
+#define LOGBUF_PGOFF_META	0
+#define LOGBUF_PGOFF_CONS	1
+#define LOGBUF_PGOFF_PROD	2
+#define LOGBUF_PGOFF_DATA	3
+
+#define LOGBUF_MAGIC		0x4c4f4742U	/* "LOGB" */
+#define LOGBUF_VERSION		1
+
+/* logbuf_meta.ring_flags and logbuf_create.flags: the ring's shape. */
+#define LOGBUF_RING_MPSC	(1U << 0)	/* several producers (CAS) */
+#define LOGBUF_RING_ALL		(LOGBUF_RING_MPSC)
+
+/* logbuf_meta.state */
+#define LOGBUF_STATE_WAITING	(1U << 0)	/* consumer parked: ring doorbell */
+#define LOGBUF_STATE_NO_PROD	(1U << 1)	/* every producer end closed */
+#define LOGBUF_STATE_NO_CONS	(1U << 2)	/* the consumer end closed */
+#define LOGBUF_STATE_BROKEN	(1U << 3)	/* kernel found corrupt state */
+
+/**
+ * struct logbuf_meta - read-only description and state, written by the kernel
+ * @magic: LOGBUF_MAGIC.
+ * @version: LOGBUF_VERSION of the layout.
+ * @capacity: size of the data area in bytes, a power of two.
+ * @ring_flags: LOGBUF_RING_* the ring was created with.
+ * @state: LOGBUF_STATE_* bits.  WAITING is set by the kernel when a consumer
+ *	is about to sleep in poll() and cleared by the doorbell.
+ * @data_offset: mmap offset of the data area in bytes.
+ * @__reserved: 0.
+ */
+struct logbuf_meta {
+	__u32 magic;
+	__u32 version;
+	__u64 capacity;
+	__u32 ring_flags;
+	__u32 state;
+	__u64 data_offset;
+	__u64 __reserved[4];
+};
+
+/**
+ * struct logbuf_cons - the consumer's page
+ * @head: position of the oldest unconsumed byte.  Published (release) after
+ *	the consumed region was zeroed; producers load it (acquire) before
+ *	writing into space it frees.
+ * @records: records consumed (statistics, maintained by the consumer).
+ * @bytes: payload bytes consumed (statistics).
+ * @skips: skip records passed over (statistics).
+ * @__reserved: 0.
+ */
+struct logbuf_cons {
+	__u64 head;
+	__u64 records;
+	__u64 bytes;
+	__u64 skips;
+	__u64 __reserved[4];
+};
+
+/**
+ * struct logbuf_prod - the producers' page
+ * @tail: position of the next byte to claim.  MPSC producers claim space with
+ *	a compare-and-swap on it.
+ * @full: claims refused because the ring was full (statistics).
+ * @aborts: claims aborted (statistics).
+ * @__reserved: 0.
+ */
+struct logbuf_prod {
+	__u64 tail;
+	__u64 full;
+	__u64 aborts;
+	__u64 __reserved[5];
+};
+
+/* ioctls on /dev/logbuf */
+
+/* logbuf_create.flags, in addition to LOGBUF_RING_* */
+#define LOGBUF_CREATE_NO_CLOEXEC	(1U << 8)	/* ends without O_CLOEXEC */
+#define LOGBUF_CREATE_NONBLOCK		(1U << 9)	/* ends with O_NONBLOCK */
+#define LOGBUF_CREATE_ALL		(LOGBUF_RING_ALL | \
+					 LOGBUF_CREATE_NO_CLOEXEC | \
+					 LOGBUF_CREATE_NONBLOCK)
+
+/**
+ * struct logbuf_create - argument of LOGBUF_IOC_CREATE
+ * @size: sizeof(struct logbuf_create) as the caller knows it.  Older (shorter)
+ *	structs are accepted; a longer one is accepted if the bytes the kernel
+ *	does not know are zero (else E2BIG).
+ * @flags: LOGBUF_RING_* and LOGBUF_CREATE_* bits; others: EOPNOTSUPP.
+ * @capacity: bytes of data area: a power of two, a multiple of the page size,
+ *	at most the module parameter max_capacity.
+ * @prod_fd: out: file descriptor of the producer end.
+ * @cons_fd: out: file descriptor of the consumer end.
+ * @__reserved: must be 0.
+ */
+struct logbuf_create {
+	__u32 size;
+	__u32 flags;
+	__u64 capacity;
+	__s32 prod_fd;
+	__s32 cons_fd;
+	__u64 __reserved[2];
+};
+
+#define LOGBUF_CREATE_SIZE_VER0	40	/* first published size */
+
+/**
+ * struct logbuf_stats - argument of LOGBUF_IOC_STATS
+ * @size: in: sizeof(struct logbuf_stats) as the caller knows it; out: bytes
+ *	the kernel filled in.
+ * @state: LOGBUF_STATE_* bits.
+ * @capacity: data area size.
+ * @head: consumer position as last published (untrusted copy).
+ * @tail: producer position as last published (untrusted copy).
+ * @records_consumed: from the consumer page (untrusted copy).
+ * @bytes_consumed: from the consumer page (untrusted copy).
+ * @skips: from the consumer page (untrusted copy).
+ * @full: from the producer page (untrusted copy).
+ * @aborts: from the producer page (untrusted copy).
+ * @doorbells: doorbell ioctls served.
+ * @wakeups: doorbells that found the consumer waiting and woke it.
+ * @polls: poll() calls on the consumer end.
+ * @sleeps: poll() calls that found the ring empty and set WAITING.
+ * @errors: times the kernel found the shared state corrupt.
+ */
+struct logbuf_stats {
+	__u32 size;
+	__u32 state;
+	__u64 capacity;
+	__u64 head;
+	__u64 tail;
+	__u64 records_consumed;
+	__u64 bytes_consumed;
+	__u64 skips;
+	__u64 full;
+	__u64 aborts;
+	__u64 doorbells;
+	__u64 wakeups;
+	__u64 polls;
+	__u64 sleeps;
+	__u64 errors;
+};
+
+/* logbuf_info.role */
+#define LOGBUF_ROLE_PROD	1	/* producer end */
+#define LOGBUF_ROLE_CONS	2	/* consumer end */
+
+/**
+ * struct logbuf_info - argument of LOGBUF_IOC_INFO
+ * @size: in: sizeof(struct logbuf_info) as the caller knows it; out: bytes
+ *	the kernel filled in.
+ * @role: LOGBUF_ROLE_* of this end.
+ * @ring_flags: LOGBUF_RING_* of the ring.
+ * @version: LOGBUF_VERSION of the layout.
+ * @capacity: data area size in bytes.
+ * @mmap_size: bytes of the whole mapping (control pages and data).
+ * @data_offset: mmap offset of the data area.
+ * @id: ring identifier, unique while the module is loaded.
+ */
+struct logbuf_info {
+	__u32 size;
+	__u32 role;
+	__u32 ring_flags;
+	__u32 version;
+	__u64 capacity;
+	__u64 mmap_size;
+	__u64 data_offset;
+	__u64 id;
+};
+
+#define LOGBUF_IOC_MAGIC	0xb7
+/* On /dev/logbuf: make a ring and its two ends. */
+#define LOGBUF_IOC_CREATE	_IOWR(LOGBUF_IOC_MAGIC, 0x01, struct logbuf_create)
+/* On a producer end: wake a consumer parked in poll(). */
+#define LOGBUF_IOC_DOORBELL	_IO(LOGBUF_IOC_MAGIC, 0x02)
+/* On either end: copy statistics. */
+#define LOGBUF_IOC_STATS	_IOWR(LOGBUF_IOC_MAGIC, 0x03, struct logbuf_stats)
+/* On either end: which end, and how to map it. */
+#define LOGBUF_IOC_INFO		_IOWR(LOGBUF_IOC_MAGIC, 0x04, struct logbuf_info)
+
+#endif /* _UAPI_LINUX_LOGBUF_H */
