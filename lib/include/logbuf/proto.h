@@ -286,6 +286,28 @@ static inline void __logbuf_publish_head(const struct logbuf_rv *r,
 	lb_store_release(&r->cons->head, cs->head);
 }
 
+#define LOGBUF_HDR_EMPTY	0
+#define LOGBUF_HDR_RECORD	1
+#define LOGBUF_HDR_SKIP		2
+
+/*
+ * Classify the commit word @l of a header that has @room bytes up to the end
+ * of the array.  Return: LOGBUF_HDR_EMPTY (not committed), LOGBUF_HDR_RECORD,
+ * LOGBUF_HDR_SKIP, or -EBADMSG for what no well-behaved producer writes.
+ */
+static inline int __logbuf_hdr_kind(__u32 l, __u64 room)
+{
+	__u64 n = l & LOGBUF_LEN_MASK;
+
+	if (!l)
+		return LOGBUF_HDR_EMPTY;
+	if (lb_likely(!(l & LOGBUF_SKIP)))
+		return logbuf_total(l) <= room ? LOGBUF_HDR_RECORD : -EBADMSG;
+	if (n < LOGBUF_HDR_SIZE || n % LOGBUF_ALIGN || n > room)
+		return -EBADMSG;
+	return LOGBUF_HDR_SKIP;
+}
+
 static inline void __logbuf_zero(const struct logbuf_rv *r, __u64 pos,
 				 __u64 n)
 {
@@ -321,22 +343,20 @@ static inline int __logbuf_peek(const struct logbuf_rv *r,
 		 * __logbuf_commit(), __logbuf_abort() or __logbuf_put_pad().
 		 */
 		__u32 l = lb_load_acquire(&h->len);
+		int kind = __logbuf_hdr_kind(l, room);
 		__u64 n;
 
-		if (!l)
+		if (kind == LOGBUF_HDR_EMPTY)
 			break;
-		if (lb_likely(!(l & LOGBUF_SKIP))) {
-			if (lb_unlikely(logbuf_total(l) > room))
-				return -EBADMSG;
+		if (lb_likely(kind == LOGBUF_HDR_RECORD)) {
 			*data = h + 1;
 			*len = l;
 			cs->len = l;
 			return 0;
 		}
+		if (lb_unlikely(kind < 0))
+			return kind;
 		n = l & LOGBUF_LEN_MASK;
-		if (lb_unlikely(n < LOGBUF_HDR_SIZE || n % LOGBUF_ALIGN ||
-				n > room))
-			return -EBADMSG;
 		__logbuf_zero(r, cs->head, n);
 		cs->head += n;
 		cs->skips++;

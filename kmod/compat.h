@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference logbuf cares about, in one place.  This
+ * header is force-included (-include) into each object of the module.
+ */
+#ifndef _LOGBUF_COMPAT_H
+#define _LOGBUF_COMPAT_H
+
+/* Every message of the module carries its name. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "logbuf needs Linux 6.1 or later"
+#endif
+
+#include <linux/mm.h>
+
+/* 6.3 made vma->vm_flags read-only and added accessors. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
+#endif /* _LOGBUF_COMPAT_H */

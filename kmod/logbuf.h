@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* logbuf module internals. */
+#ifndef _KMOD_LOGBUF_H
+#define _KMOD_LOGBUF_H
+
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <uapi/linux/logbuf.h>
+#include <logbuf/proto.h>
+
+/**
+ * struct logbuf_kring - a ring in kernel memory
+ * @ref: one reference per end file.
+ * @id: unique id, for statistics and messages.
+ * @flags: LOGBUF_RING_* given at creation (kernel copy).
+ * @capacity: data bytes (kernel copy).
+ * @nr_pages: control pages plus data pages.
+ * @pages: the pages, charged to the creator's memory cgroup.
+ * @vaddr: kernel mapping of all @nr_pages.
+ * @rv: kernel view of the parts.  Everything behind @rv.cons, @rv.prod and
+ *	@rv.data is writable by user space and read here only as input.
+ * @kstate: LOGBUF_STATE_* the kernel relies on; mirrored into meta->state,
+ *	never read back from there.
+ * @wq: the consumer parks here (poll); producers' poll too.
+ * @doorbells: doorbell ioctls served.
+ * @wakeups: doorbells that found WAITING set and woke the queue.
+ * @polls: poll calls on the consumer end.
+ * @sleeps: poll calls that found the ring empty and set WAITING.
+ * @errors: corrupt states found.
+ */
+struct logbuf_kring {
+	struct kref ref;
+	u64 id;
+	u32 flags;
+	u64 capacity;
+	unsigned int nr_pages;
+	struct page **pages;
+	void *vaddr;
+	struct logbuf_rv rv;
+	atomic_t kstate;
+	wait_queue_head_t wq;
+	atomic64_t doorbells;
+	atomic64_t wakeups;
+	atomic64_t polls;
+	atomic64_t sleeps;
+	atomic64_t errors;
+};
+
+/**
+ * struct logbuf_end - one end of a ring, the private data of its file
+ * @ring: the ring.
+ * @role: LOGBUF_ROLE_PROD or LOGBUF_ROLE_CONS.
+ */
+struct logbuf_end {
+	struct logbuf_kring *ring;
+	u32 role;
+};
+
+extern unsigned long logbuf_max_capacity;
+
+struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags);
+void logbuf_kring_put(struct logbuf_kring *r);
+void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits);
+bool logbuf_kring_test_clear_waiting(struct logbuf_kring *r);
+void logbuf_kring_set_waiting(struct logbuf_kring *r);
+int logbuf_kring_ready(struct logbuf_kring *r);
+
+struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
+
+#endif /* _KMOD_LOGBUF_H */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/logbuf: lock-free rings of variable-length records in kernel memory,
+ * mapped into user space.  See Documentation/userspace-api/logbuf.rst.
+ */
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include "logbuf.h"
+
+unsigned long logbuf_max_capacity = 64UL << 20;
+module_param_named(max_capacity, logbuf_max_capacity, ulong, 0644);
+MODULE_PARM_DESC(max_capacity,
+		 "Largest ring data area in bytes (default 64 MiB, at most 1 GiB)");
+
+static int logbuf_check_create(const struct logbuf_create *c)
+{
+	u64 max = min_t(u64, READ_ONCE(logbuf_max_capacity),
+			LOGBUF_MAX_CAPACITY);
+
+	if (c->flags & ~LOGBUF_CREATE_ALL)
+		return -EOPNOTSUPP;
+	if (c->prod_fd || c->cons_fd || c->__reserved[0] || c->__reserved[1])
+		return -EINVAL;
+	if (c->capacity < PAGE_SIZE || !is_power_of_2(c->capacity) ||
+	    c->capacity > max)
+		return -EINVAL;
+	return 0;
+}
+
+/* Make both end files, then publish both fds at once, or neither. */
+static long logbuf_create(struct logbuf_create __user *uarg)
+{
+	struct file *files[2] = { NULL, NULL };
+	int fds[2] = { -1, -1 }, i, fflags, oflags;
+	struct logbuf_create c;
+	struct logbuf_kring *r;
+	u32 usize;
+	long err;
+
+	if (get_user(usize, &uarg->size))
+		return -EFAULT;
+	if (usize < LOGBUF_CREATE_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(&c, sizeof(c), uarg, usize);
+	if (err)
+		return err;
+	err = logbuf_check_create(&c);
+	if (err)
+		return err;
+
+	r = logbuf_kring_new(c.capacity, c.flags & LOGBUF_RING_ALL);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	fflags = c.flags & LOGBUF_CREATE_NONBLOCK ? O_NONBLOCK : 0;
+	oflags = c.flags & LOGBUF_CREATE_NO_CLOEXEC ? 0 : O_CLOEXEC;
+	for (i = 0; i < 2; i++) {
+		files[i] = logbuf_end_file(r, i ? LOGBUF_ROLE_CONS :
+						  LOGBUF_ROLE_PROD, fflags);
+		if (IS_ERR(files[i])) {
+			err = PTR_ERR(files[i]);
+			files[i] = NULL;
+			goto out_put;
+		}
+		fds[i] = get_unused_fd_flags(oflags);
+		if (fds[i] < 0) {
+			err = fds[i];
+			goto out_put;
+		}
+	}
+	if (put_user(fds[0], &uarg->prod_fd) ||
+	    put_user(fds[1], &uarg->cons_fd)) {
+		err = -EFAULT;
+		goto out_put;
+	}
+	fd_install(fds[0], files[0]);
+	fd_install(fds[1], files[1]);
+	logbuf_kring_put(r);
+	return 0;
+
+out_put:
+	for (i = 0; i < 2; i++) {
+		if (fds[i] >= 0)
+			put_unused_fd(fds[i]);
+		if (files[i])
+			fput(files[i]);
+	}
+	logbuf_kring_put(r);
+	return err;
+}
+
+static long logbuf_dev_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	switch (cmd) {
+	case LOGBUF_IOC_CREATE:
+		return logbuf_create((struct logbuf_create __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations logbuf_dev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nonseekable_open,
+	.unlocked_ioctl	= logbuf_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice logbuf_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "logbuf",
+	.fops	= &logbuf_dev_fops,
+	.mode	= 0666,
+};
+
+static int __init logbuf_init(void)
+{
+	return misc_register(&logbuf_misc);
+}
+
+static void __exit logbuf_exit(void)
+{
+	misc_deregister(&logbuf_misc);
+}
+
+module_init(logbuf_init);
+module_exit(logbuf_exit);
+
+MODULE_DESCRIPTION("logbuf: lock-free record rings shared with user space");
+MODULE_LICENSE("GPL");

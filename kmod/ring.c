@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * logbuf rings in kernel memory: allocation, state, and the one look the
+ * kernel takes at the shared data (is a record waiting at the head?).
+ */
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "logbuf.h"
+
+static atomic64_t logbuf_next_id = ATOMIC64_INIT(0);
+
+static void logbuf_free_pages(struct page **pages, unsigned int n)
+{
+	while (n--)
+		__free_page(pages[n]);
+	kvfree(pages);
+}
+
+/**
+ * logbuf_kring_new() - allocate a ring, zeroed, charged to the caller's memcg
+ * @capacity: data bytes, already checked: a power of two, whole pages.
+ * @flags: LOGBUF_RING_* bits, already checked.
+ *
+ * Return: the ring with one reference, or an ERR_PTR.
+ */
+struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags)
+{
+	unsigned int i, n = LOGBUF_CTL_PAGES + (capacity >> PAGE_SHIFT);
+	struct logbuf_kring *r;
+	struct page **pages;
+	void *vaddr;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				      __GFP_NOWARN);
+		if (!pages[i])
+			goto out_free_pages;
+	}
+	vaddr = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	if (!vaddr)
+		goto out_free_pages;
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		goto out_unmap;
+
+	kref_init(&r->ref);
+	init_waitqueue_head(&r->wq);
+	r->id = atomic64_inc_return(&logbuf_next_id);
+	r->flags = flags;
+	r->capacity = capacity;
+	r->nr_pages = n;
+	r->pages = pages;
+	r->vaddr = vaddr;
+	r->rv.meta = vaddr + LOGBUF_PGOFF_META * PAGE_SIZE;
+	r->rv.cons = vaddr + LOGBUF_PGOFF_CONS * PAGE_SIZE;
+	r->rv.prod = vaddr + LOGBUF_PGOFF_PROD * PAGE_SIZE;
+	r->rv.data = vaddr + LOGBUF_PGOFF_DATA * PAGE_SIZE;
+	r->rv.mask = capacity - 1;
+
+	r->rv.meta->magic = LOGBUF_MAGIC;
+	r->rv.meta->version = LOGBUF_VERSION;
+	r->rv.meta->capacity = capacity;
+	r->rv.meta->ring_flags = flags;
+	r->rv.meta->data_offset = (u64)LOGBUF_PGOFF_DATA * PAGE_SIZE;
+	return r;
+
+out_unmap:
+	vunmap(vaddr);
+out_free_pages:
+	logbuf_free_pages(pages, i);
+	return ERR_PTR(-ENOMEM);
+}
+
+static void logbuf_kring_release(struct kref *ref)
+{
+	struct logbuf_kring *r = container_of(ref, struct logbuf_kring, ref);
+
+	vunmap(r->vaddr);
+	/* Pages still mapped somewhere keep their own references. */
+	logbuf_free_pages(r->pages, r->nr_pages);
+	kfree(r);
+}
+
+void logbuf_kring_put(struct logbuf_kring *r)
+{
+	kref_put(&r->ref, logbuf_kring_release);
+}
+
+/* meta->state is a u32 only the kernel writes; update it atomically. */
+static atomic_t *logbuf_meta_state(struct logbuf_kring *r)
+{
+	return (atomic_t *)&r->rv.meta->state;
+}
+
+/**
+ * logbuf_kring_set_state() - set state bits and wake everyone parked
+ * @r: the ring.
+ * @bits: LOGBUF_STATE_NO_PROD, _NO_CONS or _BROKEN.
+ */
+void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits)
+{
+	atomic_or(bits, &r->kstate);
+	/*
+	 * Fully ordered: a consumer that sees NO_PROD with an acquire load
+	 * also sees every commit made before the last producer end closed.
+	 */
+	atomic_or(bits, logbuf_meta_state(r));
+	smp_mb__after_atomic();
+	wake_up_interruptible_all(&r->wq);
+}
+
+/**
+ * logbuf_kring_set_waiting() - announce that the consumer is about to sleep
+ * @r: the ring.
+ *
+ * Followed by a full barrier: pairs with the barrier between a producer's
+ * commit and its load of meta->state (logbuf_notify() in liblogbuf), so that
+ * either the re-check after this sees the commit, or the producer sees
+ * WAITING and rings the doorbell.
+ */
+void logbuf_kring_set_waiting(struct logbuf_kring *r)
+{
+	atomic_or(LOGBUF_STATE_WAITING, logbuf_meta_state(r));
+	smp_mb__after_atomic();
+}
+
+/* Clear WAITING; true if it was set (the doorbell then wakes the queue). */
+bool logbuf_kring_test_clear_waiting(struct logbuf_kring *r)
+{
+	if (!(atomic_read(logbuf_meta_state(r)) & LOGBUF_STATE_WAITING))
+		return false;
+	return atomic_fetch_andnot(LOGBUF_STATE_WAITING,
+				   logbuf_meta_state(r)) & LOGBUF_STATE_WAITING;
+}
+
+/**
+ * logbuf_kring_ready() - is there work for the consumer at its head?
+ * @r: the ring.
+ *
+ * Reads the consumer's published head and the header there, both untrusted:
+ * the header is read inside the data area whatever the head says.  If the
+ * head moved while we looked, the consumer is running and the answer is
+ * "ready" (a spurious POLLIN is harmless; a missed one is not).
+ *
+ * Return: 1 if a record or skip is committed at the head, 0 if not,
+ * -EBADMSG if the shared state is impossible.
+ */
+int logbuf_kring_ready(struct logbuf_kring *r)
+{
+	const struct logbuf_rv *rv = &r->rv;
+	u64 head, again, off;
+	u32 len;
+	int kind;
+
+	/* Pairs with the store-release in __logbuf_publish_head(). */
+	head = smp_load_acquire(&rv->cons->head);
+	if (head % LOGBUF_ALIGN)
+		return -EBADMSG;
+	off = head & rv->mask;
+	/* Pairs with the store-release of len by the producer's commit. */
+	len = smp_load_acquire(&__logbuf_hdr_at(rv, head)->len);
+	smp_rmb();	/* the header before the second look at the head */
+	again = READ_ONCE(rv->cons->head);
+	if (again != head)
+		return 1;
+	kind = __logbuf_hdr_kind(len, rv->mask + 1 - off);
+	if (kind < 0)
+		return kind;
+	return kind != LOGBUF_HDR_EMPTY;
+}
