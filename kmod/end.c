@@ -63,20 +63,20 @@ static __poll_t logbuf_cons_poll(struct logbuf_kring *r)
 	int ready;
 
 	atomic64_inc(&r->polls);
+	/*
+	 * Announce the sleep, then look: a producer that committed before
+	 * seeing WAITING is caught by this look; one that commits after it
+	 * sees WAITING and rings.  WAITING is set on every call, not only
+	 * when the ring looks empty: an edge-triggered epoll waiter sleeps
+	 * again without calling us, so the flag must already be up when we
+	 * report POLLIN and the consumer goes on to drain the ring.
+	 */
+	logbuf_kring_set_waiting(r);
 	ready = logbuf_kring_ready(r);
-	if (!ready) {
-		/*
-		 * Announce the sleep, then look again: a producer that
-		 * committed before seeing WAITING is caught by this second
-		 * look; one that commits after it sees WAITING and rings.
-		 */
-		logbuf_kring_set_waiting(r);
-		ready = logbuf_kring_ready(r);
-		if (!ready)
-			atomic64_inc(&r->sleeps);
-	}
 	if (ready > 0)
 		mask |= EPOLLIN | EPOLLRDNORM;
+	else if (!ready)
+		atomic64_inc(&r->sleeps);
 	if (ready < 0 && !(atomic_read(&r->kstate) & LOGBUF_STATE_BROKEN)) {
 		atomic64_inc(&r->errors);
 		pr_debug("ring %llu: corrupt header at the head\n", r->id);

@@ -106,11 +106,12 @@ void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits)
 {
 	atomic_or(bits, &r->kstate);
 	/*
-	 * Fully ordered: a consumer that sees NO_PROD with an acquire load
-	 * also sees every commit made before the last producer end closed.
+	 * Release: pairs with the consumer's load-acquire of meta->state in
+	 * logbuf_recv(); one that sees NO_PROD also sees every commit made
+	 * before the last producer end closed.
 	 */
+	smp_mb__before_atomic();
 	atomic_or(bits, logbuf_meta_state(r));
-	smp_mb__after_atomic();
 	wake_up_interruptible_all(&r->wq);
 }
 
@@ -119,13 +120,14 @@ void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits)
  * @r: the ring.
  *
  * Followed by a full barrier: pairs with the barrier between a producer's
- * commit and its load of meta->state (logbuf_notify() in liblogbuf), so that
+ * commit and its load of meta->state (logbuf_ring_notify()), so that
  * either the re-check after this sees the commit, or the producer sees
  * WAITING and rings the doorbell.
  */
 void logbuf_kring_set_waiting(struct logbuf_kring *r)
 {
 	atomic_or(LOGBUF_STATE_WAITING, logbuf_meta_state(r));
+	/* Full barrier: pairs with lb_mb() in logbuf_ring_notify(). */
 	smp_mb__after_atomic();
 }
 

@@ -115,6 +115,16 @@ struct logbuf_ring_stats {
 void logbuf_ring_stats(const struct logbuf_ring *r,
 		       struct logbuf_ring_stats *st);
 
+/**
+ * logbuf_ring_notify() - wake the consumer if it is parked
+ * @r: the ring; thread-safe.
+ *
+ * Call after committing.  Costs a full barrier and a load while the
+ * consumer is awake; a futex wake (process-memory ring) or the doorbell
+ * ioctl (kernel ring) only when it announced that it sleeps.
+ */
+void logbuf_ring_notify(struct logbuf_ring *r);
+
 /* ---- producers ------------------------------------------------------ */
 
 /**
@@ -329,7 +339,7 @@ int logbuf_try_send(struct logbuf_sender *tx, const void *data, size_t len);
  */
 int logbuf_send(struct logbuf_sender *tx, const void *data, size_t len);
 
-/* The sender's producer, for claim/commit without a copy.  Then notify. */
+/* The sender's producer, for claim/commit without a copy; then notify. */
 struct logbuf_producer *logbuf_sender_producer(struct logbuf_sender *tx);
 
 /**

@@ -188,23 +188,6 @@ struct logbuf_sender *logbuf_sender_clone(struct logbuf_sender *tx)
 	return sender_new(tx->ch);
 }
 
-static long futex(uint32_t *uaddr, int op, uint32_t val,
-		  const struct timespec *ts)
-{
-	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
-}
-
-static void wake(struct logbuf_chan *ch)
-{
-	if (ch->ring->fd >= 0) {
-		/* The kernel clears WAITING and wakes the poll() sleeper. */
-		ioctl(ch->ring->fd, LOGBUF_IOC_DOORBELL);
-		return;
-	}
-	atomic_fetch_and((_Atomic uint32_t *)state_word(ch), ~LOGBUF_STATE_WAITING);
-	futex(state_word(ch), FUTEX_WAKE_PRIVATE, 1, NULL);
-}
-
 void logbuf_sender_free(struct logbuf_sender *tx)
 {
 	struct logbuf_chan *ch;
@@ -219,7 +202,7 @@ void logbuf_sender_free(struct logbuf_sender *tx)
 	 */
 	if (atomic_fetch_sub(&ch->senders, 1) == 1 && ch->ring->fd < 0) {
 		state_or(ch, LOGBUF_STATE_NO_PROD);
-		futex(state_word(ch), FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+		__logbuf_futex(state_word(ch), FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 	}
 	free(tx);
 	chan_put(ch);
@@ -251,15 +234,7 @@ struct logbuf_consumer *logbuf_receiver_consumer(struct logbuf_receiver *rx)
 
 void logbuf_notify(struct logbuf_sender *tx)
 {
-	/*
-	 * Full barrier between the commit before us and the load of WAITING:
-	 * pairs with the barrier between setting WAITING and re-checking the
-	 * ring on the receiver's side (park() here, logbuf_poll() in the
-	 * kernel).
-	 */
-	lb_mb();
-	if (lb_unlikely(lb_load(state_word(tx->ch)) & LOGBUF_STATE_WAITING))
-		wake(tx->ch);
+	logbuf_ring_notify(tx->ch->ring);
 }
 
 int logbuf_try_send(struct logbuf_sender *tx, const void *data, size_t len)
@@ -339,7 +314,7 @@ static int park(struct logbuf_receiver *rx, int timeout_ms)
 			ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
 			tsp = &ts;
 		}
-		ret = futex(state_word(ch), FUTEX_WAIT_PRIVATE, st, tsp);
+		ret = __logbuf_futex(state_word(ch), FUTEX_WAIT_PRIVATE, st, tsp);
 		if (ret < 0)
 			ret = errno == ETIMEDOUT ? -ETIMEDOUT :
 			      errno == EINTR ? -EINTR : 0;

@@ -32,6 +32,11 @@ struct logbuf_ring {
 	atomic_int cons_busy;
 };
 
+struct timespec;
+/* The futex system call (no glibc wrapper). */
+long __logbuf_futex(uint32_t *uaddr, int op, uint32_t val,
+		    const struct timespec *ts);
+
 /* Zeroed memory of @size bytes on its own cache lines. */
 static inline void *__logbuf_cl_zalloc(size_t size)
 {

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
 
 #include "logbuf.h"
 #include "internal.h"
@@ -303,4 +305,32 @@ int logbuf_consume(struct logbuf_consumer *c, logbuf_fn fn, void *ctx,
 	if (!n && err == -EBADMSG)
 		return err;
 	return n;
+}
+
+long __logbuf_futex(uint32_t *uaddr, int op, uint32_t val,
+		    const struct timespec *ts)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+void logbuf_ring_notify(struct logbuf_ring *r)
+{
+	uint32_t *state = &r->rv.meta->state;
+
+	/*
+	 * Full barrier between the caller's commit and the load of WAITING:
+	 * pairs with the barrier between setting WAITING and re-checking the
+	 * ring on the consumer's side (park() in channel.c, the poll handler
+	 * in the kernel).  Store buffering: one of the two sees the other.
+	 */
+	lb_mb();
+	if (lb_likely(!(lb_load(state) & LOGBUF_STATE_WAITING)))
+		return;
+	if (r->fd >= 0) {
+		/* The kernel clears WAITING and wakes the poll() sleeper. */
+		ioctl(r->fd, LOGBUF_IOC_DOORBELL);
+		return;
+	}
+	atomic_fetch_and((_Atomic uint32_t *)state, ~LOGBUF_STATE_WAITING);
+	__logbuf_futex(state, FUTEX_WAKE_PRIVATE, 1, NULL);
 }

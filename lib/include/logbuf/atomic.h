@@ -16,13 +16,20 @@
 #include <asm/barrier.h>
 #include <asm/processor.h>
 
+/*
+ * Each protocol access names its partner where it is used (proto.h); these
+ * only map the names.
+ */
 #define lb_load(p)		READ_ONCE(*(p))
 #define lb_store(p, v)		WRITE_ONCE(*(p), (v))
+/* acquire: pairs with an lb_store_release() of the same word */
 #define lb_load_acquire(p)	smp_load_acquire(p)
+/* release: pairs with an lb_load_acquire() of the same word */
 #define lb_store_release(p, v)	smp_store_release(p, (v))
 /* 64-bit compare-and-swap; on failure *(oldp) is updated. No ordering. */
 #define lb_cas(p, oldp, v)	try_cmpxchg64_relaxed(p, oldp, (v))
 #define lb_add(p, v)		atomic64_add((v), (atomic64_t *)(p))
+/* full barrier: store-buffering pairs (the wake-up flag) */
 #define lb_mb()			smp_mb()
 #define lb_cpu_relax()		cpu_relax()
 #define lb_likely(x)		likely(x)
@@ -49,13 +56,16 @@
 #define lb_add(p, v)		atomic_fetch_add_explicit(__lb_atomic(p), (v), \
 							  memory_order_relaxed)
 #define lb_mb()			atomic_thread_fence(memory_order_seq_cst)
+static inline void lb_cpu_relax(void)
+{
 #if defined(__x86_64__) || defined(__i386__)
-#define lb_cpu_relax()		__builtin_ia32_pause()
+	__builtin_ia32_pause();
 #elif defined(__aarch64__)
-#define lb_cpu_relax()		__asm__ __volatile__("yield" ::: "memory")
+	__asm__ __volatile__("yield" ::: "memory");
 #else
-#define lb_cpu_relax()		__asm__ __volatile__("" ::: "memory")
+	__asm__ __volatile__("" ::: "memory");
 #endif
+}
 #define lb_likely(x)		__builtin_expect(!!(x), 1)
 #define lb_unlikely(x)		__builtin_expect(!!(x), 0)
 #endif /* __KERNEL__ */

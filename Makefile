@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# logbuf: top-level build.
+#
+#   make            liblogbuf (static + shared) and the examples
+#   make run        install what is missing, then run the channel demo
+#   make check      every test: library (plain + ThreadSanitizer), static
+#                   checks, and the module's selftests under virtme-ng
+#   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe()
+#   make kmod       the module for KDIR (default: Debian's 6.1 headers)
+#   make clean
+
+B	:= $(CURDIR)/build
+CC	?= gcc
+CFLAGS	?= -O2 -g
+# Debian's 6.1 headers by default; override with KDIR=...
+KDIR	?= $(firstword $(wildcard /usr/src/linux-headers-6.1*-amd64) \
+		       /lib/modules/$(shell uname -r)/build)
+HARNESS	:= $(B)/ksrc
+
+WFLAGS	:= -Wall -Wextra -Werror
+TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
+	   -D_GNU_SOURCE -Ilib/include -Iuapi -I$(HARNESS) -Iselftests/kmod
+HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
+		      selftests/common/*.h selftests/kmod/*.h)
+
+LIB_TESTS	:= ring_test chan_test stress_test
+KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
+		   lifecycle_test
+TSAN_TESTS	:= stress_test chan_test
+
+.PHONY: all lib run check bench kmod kmod-clean tests clean examples
+
+all: lib examples
+
+lib:
+	$(MAKE) -C lib O=$(B) CC=$(CC) CFLAGS="$(CFLAGS)"
+
+$(B)/liblogbuf.a: lib
+
+$(HARNESS)/kselftest_harness.h:
+	scripts/ksrc-files.sh $(HARNESS)
+
+# Library tests, plain and under ThreadSanitizer (own library build).
+$(B)/tests/%: selftests/lib/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread -lurcu-common
+
+$(B)/tsan/liblogbuf.a: $(wildcard lib/src/*.c lib/src/*.h) $(HDRS)
+	$(MAKE) -C lib O=$(B)/tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread"
+
+$(B)/tsan/%: selftests/lib/%.c $(HDRS) $(B)/tsan/liblogbuf.a \
+	     $(HARNESS)/kselftest_harness.h
+	clang -O1 -g -fsanitize=thread $(TFLAGS) -o $@ $< \
+		$(B)/tsan/liblogbuf.a -lpthread -lurcu-common
+
+# Module selftests: run inside the virtme-ng guest.
+$(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread
+
+tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
+       $(KMOD_TESTS:%=$(B)/selftests/%)
+
+examples: lib
+	@mkdir -p $(B)/examples
+	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
+		-o $(B)/examples/channel_demo examples/channel_demo.c \
+		$(B)/liblogbuf.a -lpthread
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+kmod-clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+
+run:
+	scripts/deps.sh lib
+	$(MAKE) all
+	$(B)/examples/channel_demo
+
+check:
+	scripts/check.sh
+
+bench:
+	scripts/deps.sh lib
+	$(MAKE) lib
+	$(MAKE) -C bench O=$(B) CC=$(CC)
+	$(B)/bench/logbuf_bench --json $(B)/bench.json
+
+clean:
+	rm -rf $(B)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean >/dev/null 2>&1

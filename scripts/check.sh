@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every test logbuf has.
+#   1. install what is missing (scripts/deps.sh all)
+#   2. build the library, its tests (plain and ThreadSanitizer), the module
+#   3. static checks: module warning-free at W=1 on every kernel header set,
+#      sparse, checkpatch
+#   4. library tests on the host
+#   5. module selftests in a virtme-ng guest of the 6.1 kernel
+# and ends with the line "N passed, N failed, N skipped" of scripts/tap.awk.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build
+LOG=$B/check.log
+KSRC=$B/ksrc
+
+die() {
+	echo "logbuf: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+scripts/deps.sh all || die "could not install the dependencies"
+mkdir -p "$B"
+: >"$LOG"
+
+# The guest boots Debian's 6.1 kernel; the module is built for it.
+kver=$(ls /boot/vmlinuz-6.1.* 2>/dev/null | sort -V | tail -n1)
+kver=${kver#/boot/vmlinuz-}
+[ -n "$kver" ] || die "no /boot/vmlinuz-6.1.*"
+KDIR=/usr/src/linux-headers-$kver
+[ -d "$KDIR" ] || die "no $KDIR"
+
+make -s lib tests >"$B/build.log" 2>&1 || {
+	cat "$B/build.log"
+	die "build failed"
+}
+
+frame() {	# name, command...: a test program's TAP, framed for tap.awk
+	local name=$1 rc
+	shift
+	echo "### BEGIN $name"
+	"$@" 2>&1
+	rc=$?
+	echo "### END $name rc=$rc"
+}
+
+single() {	# name, command...: a check with one result
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "### BEGIN $name"
+	echo "1..1"
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
+	echo "### END $name rc=0"
+}
+
+# Build the module for $1 at W=1 (and sparse with $2 = C=2); fail on any
+# diagnostic.  Leaves the objects of the last build in kmod/.
+kmod_build() {
+	local kdir=$1 extra=${2:-} out
+	make -s -C "$kdir" M="$ROOT/kmod" clean >/dev/null 2>&1
+	out=$(make -C "$kdir" M="$ROOT/kmod" W=1 $extra modules 2>&1) || {
+		echo "$out"
+		return 1
+	}
+	out=$(echo "$out" | grep -E 'warning:|error:|kmod/.*: ' |
+	      grep -v 'Skipping BTF')
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+checkpatch() {
+	local cp="perl $KSRC/checkpatch.pl --no-tree --terse --show-types -q"
+	# The compat header is the one place where version checks belong.
+	$cp -f kmod/*.c kmod/logbuf.h uapi/linux/logbuf.h \
+		lib/include/logbuf/*.h &&
+	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
+}
+
+lib_tests() {
+	local t
+	for t in ring_test chan_test stress_test; do
+		frame "lib/$t" "$B/tests/$t"
+	done
+	for t in stress_test chan_test; do
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/selftests/lib/tsan.supp" \
+			frame "tsan/$t" "$B/tsan/$t"
+	done
+}
+
+vm_tests() {
+	local out rc
+	make -s -C "$KDIR" M="$ROOT/kmod" clean >/dev/null 2>&1
+	make -s -C "$KDIR" M="$ROOT/kmod" modules >"$B/kmod.log" 2>&1 || {
+		single vm/build sh -c "cat '$B/kmod.log'; false"
+		return
+	}
+	# vng needs no terminal; stdin is closed as in CI.
+	timeout 1500 vng --disable-kvm -r "/boot/vmlinuz-$kver" --cpus 2 \
+		--memory 2G --exec \
+		"$ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko" \
+		</dev/null >"$B/vm.log" 2>&1
+	rc=$?
+	cat "$B/vm.log"
+	# A guest that did not boot or did not finish is one failure.
+	grep -q '^### BEGIN taint_clean' "$B/vm.log" ||
+		single vm/completed sh -c "echo 'vng exited $rc'; false"
+}
+
+{
+	echo "# logbuf check on $(uname -n), $(nproc) cpus, guest kernel $kver"
+	for kdir in /usr/src/linux-headers-6.1*-amd64 \
+		    /usr/src/linux-headers-6.12*-amd64; do
+		[ -d "$kdir" ] || continue
+		single "kmod/W=1/$(basename "$kdir")" kmod_build "$kdir"
+	done
+	single kmod/sparse kmod_build "$KDIR" C=2
+	single checkpatch checkpatch
+	lib_tests
+	vm_tests
+} 2>&1 | tee "$LOG" | grep -v '^#  *\(RUN\|OK\) '
+
+awk -f scripts/tap.awk "$LOG" | tail -n 1 >"$B/summary"
+awk -f scripts/tap.awk "$LOG" | grep '^# ' || true
+cat "$B/summary"
+grep -q ' 0 failed' "$B/summary"

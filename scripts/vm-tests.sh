@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the virtme-ng guest: load the module, run the selftests, try
+# the unload, and check the kernel log and taint.  Output: framed TAP for
+# scripts/tap.awk.  Usage: vm-tests.sh <build dir> <logbuf.ko>
+set -u
+B=$1
+KO=$2
+
+frame() {	# name, then the command
+	local name=$1 rc
+	shift
+	echo "### BEGIN $name"
+	"$@" 2>&1
+	rc=$?
+	echo "### END $name rc=$rc"
+}
+
+# One-result checks, in TAP.
+single() {	# name, then the command
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "### BEGIN $name"
+	echo "1..1"
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
+	echo "### END $name rc=0"
+}
+
+echo "# guest kernel $(uname -r), $(nproc) cpus"
+taint0=$(cat /proc/sys/kernel/tainted)
+single insmod insmod "$KO"
+udevadm settle 2>/dev/null
+[ -e /dev/logbuf ] || sleep 1
+for t in "$B"/selftests/*_test; do
+	frame "vm/$(basename "$t")" "$t"
+done
+
+kernel_log_clean() {
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|refcount_t'; then
+		return 1
+	fi
+	return 0
+}
+# Only the out-of-tree (O, 4096) and unsigned-module (E, 8192) taints.
+taint_clean() {
+	local t
+	t=$(cat /proc/sys/kernel/tainted)
+	echo "taint before $taint0, after $t"
+	[ $(( (t & ~taint0) & ~(4096 | 8192) )) = 0 ]
+}
+single rmmod rmmod logbuf
+single dev_gone_after_rmmod test ! -e /dev/logbuf
+single kernel_log_clean kernel_log_clean
+single taint_clean taint_clean

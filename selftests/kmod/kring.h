@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the /dev/logbuf selftests. */
+#ifndef _LOGBUF_KRING_H
+#define _LOGBUF_KRING_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/logbuf.h>
+
+#define DEV		"/dev/logbuf"
+#define PG		((uint64_t)sysconf(_SC_PAGESIZE))
+
+/* LOGBUF_IOC_CREATE with a full, current struct; returns 0 or -errno. */
+static inline int kr_create(uint64_t cap, uint32_t flags, int *pfd, int *cfd)
+{
+	struct logbuf_create c = {
+		.size = sizeof(c), .flags = flags, .capacity = cap,
+	};
+	int dev = open(DEV, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (dev < 0)
+		return -errno;
+	if (ioctl(dev, LOGBUF_IOC_CREATE, &c))
+		err = -errno;
+	close(dev);
+	if (!err) {
+		*pfd = c.prod_fd;
+		*cfd = c.cons_fd;
+	}
+	return err;
+}
+
+static inline int kr_stats(int fd, struct logbuf_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return ioctl(fd, LOGBUF_IOC_STATS, st) ? -errno : 0;
+}
+
+static inline int kr_have_dev(void)
+{
+	return access(DEV, R_OK | W_OK) == 0;
+}
+
+#endif /* _LOGBUF_KRING_H */
