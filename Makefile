@@ -14,7 +14,7 @@ B	:= $(CURDIR)/build
 CC	?= gcc
 CFLAGS	?= -O2 -g
 # Debian's 6.1 headers by default; override with KDIR=...
-KDIR	?= $(firstword $(wildcard /usr/src/linux-headers-6.1*-amd64) \
+KDIR	?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64) \
 		       /lib/modules/$(shell uname -r)/build)
 HARNESS	:= $(B)/ksrc
 

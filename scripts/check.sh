@@ -76,7 +76,8 @@ kmod_build() {
 checkpatch() {
 	local cp="perl $KSRC/checkpatch.pl --no-tree --terse --show-types -q"
 	# The compat header is the one place where version checks belong.
-	$cp -f kmod/*.c kmod/logbuf.h uapi/linux/logbuf.h \
+	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/logbuf.h \
+		uapi/linux/logbuf.h \
 		lib/include/logbuf/*.h &&
 	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
 }
@@ -113,8 +114,8 @@ vm_tests() {
 
 {
 	echo "# logbuf check on $(uname -n), $(nproc) cpus, guest kernel $kver"
-	for kdir in /usr/src/linux-headers-6.1*-amd64 \
-		    /usr/src/linux-headers-6.12*-amd64; do
+	for kdir in /usr/src/linux-headers-6.1.*-amd64 \
+		    /usr/src/linux-headers-6.12.*-amd64; do
 		[ -d "$kdir" ] || continue
 		single "kmod/W=1/$(basename "$kdir")" kmod_build "$kdir"
 	done
