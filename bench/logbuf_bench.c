@@ -161,6 +161,12 @@ static inline void backoff(unsigned int *spins)
 		__builtin_ia32_pause();
 }
 
+/* Read the TSC only when latency is being sampled: it costs cycles. */
+static inline uint64_t lat_start(const struct lat *l)
+{
+	return l ? __rdtsc() : 0;
+}
+
 static inline void lat_add(struct lat *l, uint64_t t0)
 {
 	if (l && l->n < LAT_SAMPLES)
@@ -192,7 +198,7 @@ static void *lb_producer(void *arg)
 	wait_go(e->r);
 	while (!stopped(e->r)) {
 		uint32_t len = next_size(&seed, e->c->size);
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 		void *w;
 
 		if (logbuf_claim(p, len, &w)) {
@@ -216,7 +222,7 @@ static void lb_consumer(void *arg)
 
 	wait_go(e->r);
 	while (!stopped(e->r)) {
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 		const void *d;
 		size_t len;
 
@@ -288,7 +294,7 @@ static void *ck_producer(void *arg)
 		uint32_t len = next_size(&seed, e->c->size);
 		unsigned int k = i % (2 * CK_SLOTS);
 		unsigned char *slot = q->pool + k * q->stride;
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 
 		memcpy(slot, src, len);
 		q->lens[k] = len;
@@ -312,7 +318,7 @@ static void ck_consumer(void *arg)
 
 	wait_go(e->r);
 	while (!stopped(e->r)) {
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 		unsigned char *slot;
 		uint32_t len;
 
@@ -389,7 +395,7 @@ static void *uq_producer(void *arg)
 				(_Atomic uint64_t *)&e->r->msgs,
 				memory_order_relaxed) / e->c->producers)
 			backoff(&spins);
-		t0 = __rdtsc();
+		t0 = lat_start(e->lat);
 		u = malloc(sizeof(*u) + len);
 		cds_wfcq_node_init(&u->node);
 		u->len = len;
@@ -410,7 +416,7 @@ static void uq_consumer(void *arg)
 
 	wait_go(e->r);
 	while (!stopped(e->r)) {
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 		struct cds_wfcq_node *n;
 		struct unode *u;
 
@@ -467,7 +473,7 @@ static void *pp_producer(void *arg)
 		pin(0);
 	wait_go(e->r);
 	while (!stopped(e->r)) {
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 
 		if (write(fds[1], src, e->c->size) != e->c->size)
 			break;
@@ -487,7 +493,7 @@ static void pp_consumer(void *arg)
 
 	wait_go(e->r);
 	while (!stopped(e->r)) {
-		uint64_t t0 = __rdtsc();
+		uint64_t t0 = lat_start(e->lat);
 		ssize_t n = read(fds[0], buf, e->c->size);
 
 		if (n <= 0)

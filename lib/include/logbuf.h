@@ -233,7 +233,12 @@ static inline int logbuf_read(struct logbuf_consumer *c, const void **data,
 	return err;
 }
 
-/* Zero and free the record returned by logbuf_read().  One thread. */
+/*
+ * Done with the record returned by logbuf_read().  One thread.  Its space
+ * goes back to the producers, zeroed, in batches: at least every eighth of
+ * the ring, and whenever logbuf_read() finds the ring empty (so always
+ * before a consumer may sleep).
+ */
 static inline void logbuf_release(struct logbuf_consumer *c)
 {
 	__logbuf_advance(&c->rv, &c->cs);

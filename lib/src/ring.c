@@ -270,6 +270,14 @@ struct logbuf_consumer *logbuf_consumer_new(struct logbuf_ring *r)
 	c->rv = r->rv;
 	c->ring = r;
 	c->cs.head = lb_load(&r->rv.cons->head);
+	if (c->cs.head % LOGBUF_ALIGN) {
+		/* Only a corrupt or hostile consumer page holds this. */
+		atomic_store(&r->cons_busy, 0);
+		free(c);
+		errno = EBADMSG;
+		return NULL;
+	}
+	c->cs.pub = c->cs.head;
 	return c;
 }
 
@@ -278,6 +286,7 @@ void logbuf_consumer_free(struct logbuf_consumer *c)
 	if (!c)
 		return;
 	__logbuf_advance(&c->rv, &c->cs);
+	__logbuf_publish_head(&c->rv, &c->cs);
 	atomic_store(&c->ring->cons_busy, 0);
 	free(c);
 }
@@ -296,7 +305,7 @@ int logbuf_consume(struct logbuf_consumer *c, logbuf_fn fn, void *ctx,
 			break;
 		n++;
 		err = fn(ctx, data, len);
-		__logbuf_drop(&c->rv, &c->cs);
+		__logbuf_drop(&c->cs);
 		if (err)
 			break;
 	}

@@ -121,7 +121,8 @@ TEST_F(q, read_empty)
 
 TEST_F(q, write_read_release)
 {
-	const void *d;
+	struct logbuf_ring_stats st;
+	const void *d, *p;
 	size_t len;
 
 	ASSERT_EQ(0, logbuf_write(self->p, "hello", 5));
@@ -132,9 +133,11 @@ TEST_F(q, write_read_release)
 	ASSERT_EQ(0, logbuf_read(self->c, &d, &len));
 	EXPECT_EQ(0, memcmp(d, "hello", 5));
 	logbuf_release(self->c);
-	/* The consumer zeroed the whole record, header included. */
+	/* Found empty: the space is given back, zeroed, header included. */
+	EXPECT_EQ(-EAGAIN, logbuf_read(self->c, &p, &len));
 	EXPECT_TRUE(all_zero((const unsigned char *)d - 8, 16));
-	EXPECT_EQ(-EAGAIN, logbuf_read(self->c, &d, &len));
+	logbuf_ring_stats(self->r, &st);
+	EXPECT_EQ(st.tail, st.head);
 }
 
 TEST_F(q, claim_is_invisible_until_commit)
@@ -170,6 +173,8 @@ TEST_F(q, abort_never_surfaces)
 	EXPECT_EQ(1, len);
 	EXPECT_EQ('x', *(const char *)d);
 	logbuf_release(self->c);
+	/* Found empty: the space and the statistics are published. */
+	EXPECT_EQ(-EAGAIN, logbuf_read(self->c, &d, &len));
 	logbuf_ring_stats(self->r, &st);
 	EXPECT_EQ(1, st.records);
 	EXPECT_EQ(1, st.skips);
@@ -271,6 +276,9 @@ static struct logbuf_ring *ring_at(uint32_t flags, uint64_t cap, uint64_t off,
 			*base = (const unsigned char *)d - 8;
 		first = 0;
 		logbuf_release(*c);
+		/* Empty again: the consumer gives the space back. */
+		if (logbuf_read(*c, &d, &len) != -EAGAIN)
+			return NULL;
 		off -= t;
 	}
 	return r;
@@ -313,6 +321,7 @@ TEST_F(q, skip_at_every_alignment_near_the_end)
 			EXPECT_EQ(extra ? base + 8 : base + cap - gap + 8,
 				  (const unsigned char *)d);
 			logbuf_release(c);
+			EXPECT_EQ(-EAGAIN, logbuf_read(c, &d, &len));
 			logbuf_ring_stats(r, &st);
 			EXPECT_EQ(extra, st.skips) TH_LOG("gap %llu",
 						(unsigned long long)gap);

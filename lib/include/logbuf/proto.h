@@ -62,6 +62,8 @@ struct logbuf_pstate {
 /**
  * struct logbuf_cstate - the consumer's private state
  * @head: the consumer's own copy of its position.
+ * @pub: the head as last published; [@pub, @head) is consumed but not yet
+ *	zeroed nor given back to the producers.
  * @len: payload length of the record handed out by read, 0 if none.
  * @records: records consumed since the last publish.
  * @bytes: payload bytes consumed since the last publish.
@@ -69,6 +71,7 @@ struct logbuf_pstate {
  */
 struct logbuf_cstate {
 	__u64 head;
+	__u64 pub;
 	__u32 len;
 	__u32 __pad;
 	__u64 records;
@@ -266,12 +269,23 @@ static inline void __logbuf_abort(const struct logbuf_rv *r,
 }
 
 /*
- * Free [head, head + n) after zeroing it: publish the new head and the
- * statistics.  Consumer only.
+ * Give [pub, head) back to the producers: zero it, so that it reads "not
+ * committed" on the next lap, then publish the new head and the statistics.
+ * Consumer only.  At most one ring is zeroed, whatever the ring held.
  */
 static inline void __logbuf_publish_head(const struct logbuf_rv *r,
 					 struct logbuf_cstate *cs)
 {
+	__u64 n = cs->head - cs->pub, off = cs->pub & r->mask, first;
+
+	if (!n)
+		return;
+	if (n > r->mask + 1)
+		n = r->mask + 1;
+	first = r->mask + 1 - off < n ? r->mask + 1 - off : n;
+	memset(r->data + off, 0, first);
+	if (n > first)
+		memset(r->data, 0, n - first);
 	lb_store(&r->cons->records, lb_load(&r->cons->records) + cs->records);
 	lb_store(&r->cons->bytes, lb_load(&r->cons->bytes) + cs->bytes);
 	lb_store(&r->cons->skips, lb_load(&r->cons->skips) + cs->skips);
@@ -284,6 +298,19 @@ static inline void __logbuf_publish_head(const struct logbuf_rv *r,
 	 * the new head, and its writes come after ours.
 	 */
 	lb_store_release(&r->cons->head, cs->head);
+	cs->pub = cs->head;
+}
+
+/*
+ * Publishing the head is what a waiting producer needs, but each publish
+ * moves the consumer's cache line to the producer that polls it: give space
+ * back in eighths of the ring, and whenever the ring runs empty.
+ */
+static inline void __logbuf_maybe_publish(const struct logbuf_rv *r,
+					  struct logbuf_cstate *cs)
+{
+	if (cs->head - cs->pub >= (r->mask + 1) / 8)
+		__logbuf_publish_head(r, cs);
 }
 
 #define LOGBUF_HDR_EMPTY	0
@@ -306,12 +333,6 @@ static inline int __logbuf_hdr_kind(__u32 l, __u64 room)
 	if (n < LOGBUF_HDR_SIZE || n % LOGBUF_ALIGN || n > room)
 		return -EBADMSG;
 	return LOGBUF_HDR_SKIP;
-}
-
-static inline void __logbuf_zero(const struct logbuf_rv *r, __u64 pos,
-				 __u64 n)
-{
-	memset(r->data + (pos & r->mask), 0, n);
 }
 
 /**
@@ -357,26 +378,25 @@ static inline int __logbuf_peek(const struct logbuf_rv *r,
 		if (lb_unlikely(kind < 0))
 			return kind;
 		n = l & LOGBUF_LEN_MASK;
-		__logbuf_zero(r, cs->head, n);
 		cs->head += n;
 		cs->skips++;
 		skipped += n;
+		__logbuf_maybe_publish(r, cs);
 		if (skipped > r->mask)
 			break;
 	}
-	if (skipped)
-		__logbuf_publish_head(r, cs);
+	/*
+	 * Nothing to read: publish before the caller may sleep, so that the
+	 * kernel's poll() looks at the real head, never at a consumed record.
+	 */
+	__logbuf_publish_head(r, cs);
 	return -EAGAIN;
 }
 
-/* Zero the record handed out by __logbuf_peek() and advance past it. */
-static inline void __logbuf_drop(const struct logbuf_rv *r,
-				 struct logbuf_cstate *cs)
+/* Advance past the record handed out by __logbuf_peek(). */
+static inline void __logbuf_drop(struct logbuf_cstate *cs)
 {
-	__u64 total = logbuf_total(cs->len);
-
-	__logbuf_zero(r, cs->head, total);
-	cs->head += total;
+	cs->head += logbuf_total(cs->len);
 	cs->records++;
 	cs->bytes += cs->len;
 	cs->len = 0;
@@ -387,16 +407,17 @@ static inline void __logbuf_drop(const struct logbuf_rv *r,
  * @r: the ring.
  * @cs: the consumer's state.
  *
- * Zeroes the record, so that its space reads as "not committed" on the next
- * lap, then publishes the new head.  Does nothing when no record is held.
+ * The space goes back to the producers, zeroed, with the next publish (at
+ * least every eighth of the ring, and whenever the ring is found empty).
+ * Does nothing when no record is held.
  */
 static inline void __logbuf_advance(const struct logbuf_rv *r,
-				  struct logbuf_cstate *cs)
+				    struct logbuf_cstate *cs)
 {
 	if (!cs->len)
 		return;
-	__logbuf_drop(r, cs);
-	__logbuf_publish_head(r, cs);
+	__logbuf_drop(cs);
+	__logbuf_maybe_publish(r, cs);
 }
 
 #endif /* _LOGBUF_PROTO_H */
