@@ -4,6 +4,7 @@
  * struct-size versioning and the flags of the created ends.
  */
 #include "kselftest_harness.h"
+#include "logbuf.h"
 #include "kring.h"
 
 FIXTURE(dev) {
@@ -243,6 +244,34 @@ TEST_F(end, read_write_are_not_supported)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, write(self->pfd, b, sizeof(b)));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(library_dev_create)
+{
+	struct logbuf_ring *r;
+	int pfd = -1, cfd = -1;
+
+	if (!kr_have_dev())
+		SKIP(return, "no " DEV " (module not loaded)");
+	EXPECT_EQ(-EINVAL, logbuf_dev_create(4 * PG, 0, NULL, &cfd));
+	EXPECT_EQ(-EINVAL, logbuf_dev_create(3 * PG, 0, &pfd, &cfd));
+	EXPECT_EQ(-EOPNOTSUPP, logbuf_dev_create(4 * PG, 1U << 30, &pfd, &cfd));
+	ASSERT_EQ(0, logbuf_dev_create(4 * PG, LOGBUF_RING_MPSC, &pfd, &cfd));
+	r = logbuf_ring_open(cfd);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(4 * PG, logbuf_ring_capacity(r));
+	EXPECT_EQ(LOGBUF_RING_MPSC, logbuf_ring_flags(r));
+	EXPECT_LE(0, logbuf_ring_fd(r));
+	EXPECT_NE(cfd, logbuf_ring_fd(r));	/* its own reference */
+	/* A consumer end makes no producer, and the reverse. */
+	EXPECT_EQ(NULL, logbuf_producer_new(r));
+	EXPECT_EQ(EPERM, errno);
+	logbuf_ring_free(r);
+	EXPECT_EQ(NULL, logbuf_ring_open(-1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(NULL, logbuf_ring_open(0));	/* not a logbuf end */
+	close(pfd);
+	close(cfd);
 }
 
 TEST_HARNESS_MAIN
