@@ -25,7 +25,7 @@ HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
 LIB_TESTS	:= ring_test chan_test stress_test
-KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
+KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test recovery_test \
 		   lifecycle_test
 TSAN_TESTS	:= stress_test chan_test
 

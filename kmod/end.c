@@ -165,6 +165,7 @@ static long logbuf_stats(struct logbuf_end *end, void __user *uarg)
 		.polls = atomic64_read(&r->polls),
 		.sleeps = atomic64_read(&r->sleeps),
 		.errors = atomic64_read(&r->errors),
+		.lost = READ_ONCE(rv->cons->lost),
 	};
 
 	return logbuf_copy_out(uarg, &st, sizeof(st),

@@ -323,6 +323,23 @@ static int park(struct logbuf_receiver *rx, int timeout_ms)
 	return ret;
 }
 
+/*
+ * Every producer is gone and the head sits at a claim that will never be
+ * committed (its producer was killed): step over it, or give up the rest.
+ * Return: > 0 if a dead claim was skipped, else <= 0.
+ */
+static long skip_dead_claim(struct logbuf_receiver *rx)
+{
+	struct logbuf_consumer *c = rx->c;
+	uint64_t head = c->cs.head;
+	long n = __logbuf_skip_dead(&c->rv, &c->cs, lb_load(&c->rv.prod->tail));
+
+	if (n == -ENODATA)
+		lb_store(&c->rv.cons->lost,
+			 lb_load(&c->rv.cons->lost) + (c->cs.head - head));
+	return n;
+}
+
 int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 		int timeout_ms)
 {
@@ -346,7 +363,11 @@ int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 			err = logbuf_read(rx->c, data, len);
 			if (err != -EAGAIN)
 				return err;
-			return st & LOGBUF_STATE_BROKEN ? -EBADMSG : -EPIPE;
+			if (st & LOGBUF_STATE_BROKEN)
+				return -EBADMSG;
+			if (skip_dead_claim(rx) > 0)
+				continue;	/* records may follow it */
+			return -EPIPE;
 		}
 		if (!timeout_ms)
 			return -EAGAIN;

@@ -30,11 +30,15 @@
  *	LOGBUF_SKIP set: a skip record; the consumer advances by
  *	(@len & LOGBUF_LEN_MASK) bytes, header included.  Skip records cover
  *	the padding at the wrap and aborted claims; they never reach users.
- * @__reserved: written 0 by producers, ignored by consumers.
+ * @claim: bytes this claim covers, header and padding included, written by
+ *	the producer right after it claims, before it commits.  Consumers
+ *	read it only when no producer is left (LOGBUF_STATE_NO_PROD) and the
+ *	head is stuck at an uncommitted claim: the claim is then dead and
+ *	@claim says how far to skip.  0 if the producer died before writing it.
  */
 struct logbuf_hdr {
 	__u32 len;
-	__u32 __reserved;
+	__u32 claim;
 };
 
 #define LOGBUF_HDR_SIZE		8
@@ -108,7 +112,9 @@ struct logbuf_meta {
  *	writing into space it frees.
  * @records: records consumed (statistics, maintained by the consumer).
  * @bytes: payload bytes consumed (statistics).
- * @skips: skip records passed over (statistics).
+ * @skips: skip records passed over, dead claims included (statistics).
+ * @lost: bytes given up because a dead claim could not be measured
+ *	(statistics; see struct logbuf_hdr's @claim).
  * @__reserved: 0.
  */
 struct logbuf_cons {
@@ -116,7 +122,8 @@ struct logbuf_cons {
 	__u64 records;
 	__u64 bytes;
 	__u64 skips;
-	__u64 __reserved[4];
+	__u64 lost;
+	__u64 __reserved[3];
 };
 
 /**
@@ -125,13 +132,16 @@ struct logbuf_cons {
  *	a compare-and-swap on it.
  * @full: claims refused because the ring was full (statistics).
  * @aborts: claims aborted (statistics).
+ * @dropped: records kernel producers dropped because the ring was full.
+ *	Written by the kernel only (rings fed by kernel producers).
  * @__reserved: 0.
  */
 struct logbuf_prod {
 	__u64 tail;
 	__u64 full;
 	__u64 aborts;
-	__u64 __reserved[5];
+	__u64 dropped;
+	__u64 __reserved[4];
 };
 
 /* ioctls on /dev/logbuf */
@@ -184,6 +194,9 @@ struct logbuf_create {
  * @polls: poll() calls on the consumer end.
  * @sleeps: poll() calls that found the ring empty and set WAITING.
  * @errors: times the kernel found the shared state corrupt.
+ * @dropped: records kernel producers dropped because the ring was full.
+ * @lost: bytes consumers gave up recovering from dead claims (the kernel
+ *	consumer's own count, or the user consumer's untrusted one).
  */
 struct logbuf_stats {
 	__u32 size;
@@ -201,6 +214,8 @@ struct logbuf_stats {
 	__u64 polls;
 	__u64 sleeps;
 	__u64 errors;
+	__u64 dropped;
+	__u64 lost;
 };
 
 /* logbuf_info.role */

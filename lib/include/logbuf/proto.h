@@ -184,6 +184,8 @@ static inline int __logbuf_spsc_claim(const struct logbuf_rv *r,
 		return -EAGAIN;
 	}
 	t = __logbuf_put_pad(r, t, pad);
+	/* For recovery only: see __logbuf_skip_dead(). */
+	lb_store(&__logbuf_hdr_at(r, t)->claim, (__u32)total);
 	ps->pos = t;
 	ps->len = (__u32)len;
 	ps->tail = t + total;
@@ -226,6 +228,8 @@ static inline int __logbuf_mpsc_claim(const struct logbuf_rv *r,
 		}
 	} while (!lb_cas(&r->prod->tail, &t, t + need));
 	t = __logbuf_put_pad(r, t, pad);
+	/* For recovery only: see __logbuf_skip_dead(). */
+	lb_store(&__logbuf_hdr_at(r, t)->claim, (__u32)total);
 	ps->pos = t;
 	ps->len = (__u32)len;
 	*data = __logbuf_hdr_at(r, t) + 1;
@@ -418,6 +422,48 @@ static inline void __logbuf_advance(const struct logbuf_rv *r,
 		return;
 	__logbuf_drop(cs);
 	__logbuf_maybe_publish(r, cs);
+}
+
+/**
+ * __logbuf_skip_dead() - step over a claim that can never be committed
+ * @r: the ring.
+ * @cs: the consumer's state.
+ * @tail: the producers' tail, read after every producer was gone.
+ *
+ * Call only when no producer can write the ring any more (the kernel set
+ * LOGBUF_STATE_NO_PROD: every producer end and mapping is gone), after
+ * __logbuf_peek() found nothing.  Then [head, @tail) is final: a zero
+ * header at the head is a claim whose producer died.  Its claim word says
+ * how long it is; if that word is missing or impossible, nothing behind the
+ * head can be located, and everything up to @tail is dropped.
+ *
+ * Return: bytes of a dead claim skipped (> 0; call __logbuf_peek() again),
+ * 0 if the ring is really empty, -ENODATA if the claim word was unusable
+ * and [head, @tail) was dropped (the caller counts the loss), -EBADMSG if
+ * @tail itself is impossible (nothing done).
+ */
+static inline __s64 __logbuf_skip_dead(const struct logbuf_rv *r,
+				       struct logbuf_cstate *cs, __u64 tail)
+{
+	__u64 off = cs->head & r->mask, room = r->mask + 1 - off;
+	struct logbuf_hdr *h = __logbuf_hdr_at(r, cs->head);
+	__u64 left = tail - cs->head, n;
+
+	if (!left || lb_load(&h->len))
+		return 0;
+	n = lb_load(&h->claim);
+	if (left > r->mask + 1 || tail % LOGBUF_ALIGN)
+		return -EBADMSG;	/* a lying tail: drop nothing */
+	if (n < LOGBUF_HDR_SIZE + LOGBUF_ALIGN || n % LOGBUF_ALIGN ||
+	    n > room || n > left) {
+		cs->head = tail;
+		__logbuf_publish_head(r, cs);
+		return -ENODATA;
+	}
+	cs->head += n;
+	cs->skips++;
+	__logbuf_publish_head(r, cs);
+	return n;
 }
 
 #endif /* _LOGBUF_PROTO_H */
