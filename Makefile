@@ -25,8 +25,8 @@ HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
 LIB_TESTS	:= ring_test chan_test stress_test
-KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test recovery_test \
-		   lifecycle_test
+KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
+		   recovery_test kcons_test kprod_test sink_test lifecycle_test
 TSAN_TESTS	:= stress_test chan_test
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples
@@ -70,9 +70,12 @@ examples: lib
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
 
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink clean
 
 run:
 	scripts/deps.sh lib

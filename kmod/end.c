@@ -122,7 +122,11 @@ static long logbuf_doorbell(struct logbuf_end *end)
 	atomic64_inc(&r->doorbells);
 	if (logbuf_kring_test_clear_waiting(r)) {
 		atomic64_inc(&r->wakeups);
-		wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+		if (r->kc)
+			logbuf_kcons_kick(r);
+		else
+			wake_up_interruptible_poll(&r->wq,
+						   EPOLLIN | EPOLLRDNORM);
 	}
 	return 0;
 }
@@ -165,7 +169,10 @@ static long logbuf_stats(struct logbuf_end *end, void __user *uarg)
 		.polls = atomic64_read(&r->polls),
 		.sleeps = atomic64_read(&r->sleeps),
 		.errors = atomic64_read(&r->errors),
-		.lost = READ_ONCE(rv->cons->lost),
+		.dropped = atomic64_read(&r->dropped),
+		/* The kernel consumer's own count, or the user consumer's. */
+		.lost = r->kc ? atomic64_read(&r->lost) :
+				READ_ONCE(rv->cons->lost),
 	};
 
 	return logbuf_copy_out(uarg, &st, sizeof(st),
@@ -202,6 +209,10 @@ static long logbuf_end_ioctl(struct file *file, unsigned int cmd,
 		return logbuf_stats(end, uarg);
 	case LOGBUF_IOC_INFO:
 		return logbuf_info(end, uarg);
+	case LOGBUF_IOC_TEST_PRODUCE:
+		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
+			return -EOPNOTSUPP;
+		return logbuf_test_produce(end->ring, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -215,6 +226,9 @@ static int logbuf_end_release(struct inode *inode, struct file *file)
 	logbuf_kring_set_state(end->ring, end->role == LOGBUF_ROLE_PROD ?
 				      LOGBUF_STATE_NO_PROD :
 				      LOGBUF_STATE_NO_CONS);
+	/* A kernel consumer drains what is left, then lets the ring go. */
+	if (end->role == LOGBUF_ROLE_PROD && end->ring->kc)
+		logbuf_kcons_kick(end->ring);
 	logbuf_kring_put(end->ring);
 	kfree(end);
 	return 0;

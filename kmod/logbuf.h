@@ -30,6 +30,11 @@
  * @polls: poll calls on the consumer end.
  * @sleeps: poll calls that found the ring empty and set WAITING.
  * @errors: corrupt states found.
+ * @dropped: records kernel producers dropped.
+ * @lost: bytes the kernel consumer gave up on dead claims.
+ * @kc: the kernel consumer, for LOGBUF_CREATE_KERNEL_CONS rings.
+ * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
+ * @rcu: frees the struct after lookups by id are done with it.
  */
 struct logbuf_kring {
 	struct kref ref;
@@ -47,6 +52,11 @@ struct logbuf_kring {
 	atomic64_t polls;
 	atomic64_t sleeps;
 	atomic64_t errors;
+	atomic64_t dropped;
+	atomic64_t lost;
+	struct logbuf_kcons *kc;
+	struct logbuf_kprod *kp;
+	struct rcu_head rcu;
 };
 
 /**
@@ -60,8 +70,10 @@ struct logbuf_end {
 };
 
 extern unsigned long logbuf_max_capacity;
+extern struct workqueue_struct *logbuf_wq;
 
-struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags);
+struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends);
+struct logbuf_kring *logbuf_kring_find(u64 id);
 void logbuf_kring_put(struct logbuf_kring *r);
 void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits);
 bool logbuf_kring_test_clear_waiting(struct logbuf_kring *r);
@@ -69,5 +81,15 @@ void logbuf_kring_set_waiting(struct logbuf_kring *r);
 int logbuf_kring_ready(struct logbuf_kring *r);
 
 struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
+
+int logbuf_kcons_new(struct logbuf_kring *r);
+void logbuf_kcons_kick(struct logbuf_kring *r);
+void logbuf_kcons_abandon(struct logbuf_kring *r);
+void logbuf_kcons_free(struct logbuf_kring *r);
+
+int logbuf_kprod_new(struct logbuf_kring *r);
+void logbuf_kprod_free(struct logbuf_kring *r);
+
+long logbuf_test_produce(struct logbuf_kring *r, void __user *uarg);
 
 #endif /* _KMOD_LOGBUF_H */

@@ -9,6 +9,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include "logbuf.h"
 
 unsigned long logbuf_max_capacity = 64UL << 20;
@@ -28,6 +29,10 @@ static int logbuf_check_create(const struct logbuf_create *c)
 	if (c->capacity < PAGE_SIZE || !is_power_of_2(c->capacity) ||
 	    c->capacity > max)
 		return -EINVAL;
+	/* Somebody in user space must be at one end at least. */
+	if ((c->flags & LOGBUF_CREATE_KERNEL_CONS) &&
+	    (c->flags & LOGBUF_CREATE_KERNEL_PROD))
+		return -EINVAL;
 	return 0;
 }
 
@@ -38,7 +43,7 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 	int fds[2] = { -1, -1 }, i, fflags, oflags;
 	struct logbuf_create c;
 	struct logbuf_kring *r;
-	u32 usize;
+	u32 usize, kends, ring_flags;
 	long err;
 
 	if (get_user(usize, &uarg->size))
@@ -54,12 +59,19 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 	if (err)
 		return err;
 
-	r = logbuf_kring_new(c.capacity, c.flags & LOGBUF_RING_ALL);
+	kends = c.flags & (LOGBUF_CREATE_KERNEL_CONS | LOGBUF_CREATE_KERNEL_PROD);
+	ring_flags = c.flags & LOGBUF_RING_ALL;
+	if (kends & LOGBUF_CREATE_KERNEL_PROD)
+		ring_flags |= LOGBUF_RING_MPSC;	/* kernel producers are many */
+	r = logbuf_kring_new(c.capacity, ring_flags, kends);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	fflags = c.flags & LOGBUF_CREATE_NONBLOCK ? O_NONBLOCK : 0;
 	oflags = c.flags & LOGBUF_CREATE_NO_CLOEXEC ? 0 : O_CLOEXEC;
 	for (i = 0; i < 2; i++) {
+		if ((!i && (kends & LOGBUF_CREATE_KERNEL_PROD)) ||
+		    (i && (kends & LOGBUF_CREATE_KERNEL_CONS)))
+			continue;	/* that end is the kernel's */
 		files[i] = logbuf_end_file(r, i ? LOGBUF_ROLE_CONS :
 						  LOGBUF_ROLE_PROD, fflags);
 		if (IS_ERR(files[i])) {
@@ -78,8 +90,9 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 		err = -EFAULT;
 		goto out_put;
 	}
-	fd_install(fds[0], files[0]);
-	fd_install(fds[1], files[1]);
+	for (i = 0; i < 2; i++)
+		if (files[i])
+			fd_install(fds[i], files[i]);
 	logbuf_kring_put(r);
 	return 0;
 
@@ -90,6 +103,8 @@ out_put:
 		if (files[i])
 			fput(files[i]);
 	}
+	if (r->kc)
+		logbuf_kcons_abandon(r);
 	logbuf_kring_put(r);
 	return err;
 }
@@ -120,14 +135,26 @@ static struct miscdevice logbuf_misc = {
 	.mode	= 0666,
 };
 
+/* Kernel consumers drain here; destroying it at exit waits for them. */
+struct workqueue_struct *logbuf_wq;
+
 static int __init logbuf_init(void)
 {
-	return misc_register(&logbuf_misc);
+	int err;
+
+	logbuf_wq = alloc_workqueue("logbuf", WQ_UNBOUND, 0);
+	if (!logbuf_wq)
+		return -ENOMEM;
+	err = misc_register(&logbuf_misc);
+	if (err)
+		destroy_workqueue(logbuf_wq);
+	return err;
 }
 
 static void __exit logbuf_exit(void)
 {
 	misc_deregister(&logbuf_misc);
+	destroy_workqueue(logbuf_wq);
 }
 
 module_init(logbuf_init);

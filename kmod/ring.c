@@ -7,9 +7,12 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 #include "logbuf.h"
 
 static atomic64_t logbuf_next_id = ATOMIC64_INIT(0);
+/* Rings by id, for the in-kernel API.  Lookups are RCU-protected. */
+static DEFINE_XARRAY(logbuf_rings);
 
 static void logbuf_free_pages(struct page **pages, unsigned int n)
 {
@@ -18,14 +21,54 @@ static void logbuf_free_pages(struct page **pages, unsigned int n)
 	kvfree(pages);
 }
 
+/* meta->state is a u32 only the kernel writes; update it atomically. */
+static atomic_t *logbuf_meta_state(struct logbuf_kring *r)
+{
+	return (atomic_t *)&r->rv.meta->state;
+}
+
+static void logbuf_kring_free(struct logbuf_kring *r)
+{
+	logbuf_kprod_free(r);
+	logbuf_kcons_free(r);
+	vunmap(r->vaddr);
+	/* Pages still mapped somewhere keep their own references. */
+	logbuf_free_pages(r->pages, r->nr_pages);
+	kfree_rcu(r, rcu);
+}
+
+/* Give @r its kernel ends (LOGBUF_CREATE_KERNEL_*) and an id to find it by. */
+static int logbuf_kring_setup(struct logbuf_kring *r, u32 kends)
+{
+	int err = 0;
+
+	if (kends & LOGBUF_CREATE_KERNEL_CONS) {
+		err = logbuf_kcons_new(r);
+		atomic_or(LOGBUF_STATE_KERNEL_CONS, &r->kstate);
+		/* The drain starts asleep: the first commit rings the doorbell. */
+		atomic_or(LOGBUF_STATE_KERNEL_CONS | LOGBUF_STATE_WAITING,
+			  logbuf_meta_state(r));
+	}
+	if (!err && (kends & LOGBUF_CREATE_KERNEL_PROD)) {
+		err = logbuf_kprod_new(r);
+		atomic_or(LOGBUF_STATE_KERNEL_PROD, &r->kstate);
+		atomic_or(LOGBUF_STATE_KERNEL_PROD, logbuf_meta_state(r));
+	}
+	if (!err)
+		err = xa_err(xa_store(&logbuf_rings, r->id, r, GFP_KERNEL));
+	return err;
+}
+
 /**
  * logbuf_kring_new() - allocate a ring, zeroed, charged to the caller's memcg
  * @capacity: data bytes, already checked: a power of two, whole pages.
  * @flags: LOGBUF_RING_* bits, already checked.
+ * @kends: LOGBUF_CREATE_KERNEL_CONS and/or _PROD, already checked.
  *
- * Return: the ring with one reference, or an ERR_PTR.
+ * Return: the ring with one reference (plus the kernel consumer's own), or
+ * an ERR_PTR.
  */
-struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags)
+struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 {
 	unsigned int i, n = LOGBUF_CTL_PAGES + (capacity >> PAGE_SHIFT);
 	struct logbuf_kring *r;
@@ -67,6 +110,12 @@ struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags)
 	r->rv.meta->capacity = capacity;
 	r->rv.meta->ring_flags = flags;
 	r->rv.meta->data_offset = (u64)LOGBUF_PGOFF_DATA * PAGE_SIZE;
+	if (logbuf_kring_setup(r, kends)) {
+		/* Not published, no work queued: free it whatever the count. */
+		xa_erase(&logbuf_rings, r->id);
+		logbuf_kring_free(r);
+		return ERR_PTR(-ENOMEM);
+	}
 	return r;
 
 out_unmap:
@@ -80,10 +129,26 @@ static void logbuf_kring_release(struct kref *ref)
 {
 	struct logbuf_kring *r = container_of(ref, struct logbuf_kring, ref);
 
-	vunmap(r->vaddr);
-	/* Pages still mapped somewhere keep their own references. */
-	logbuf_free_pages(r->pages, r->nr_pages);
-	kfree(r);
+	xa_erase(&logbuf_rings, r->id);
+	logbuf_kring_free(r);
+}
+
+/**
+ * logbuf_kring_find() - look a ring up by id and take a reference
+ * @id: the ring id.
+ *
+ * Return: the ring or NULL.
+ */
+struct logbuf_kring *logbuf_kring_find(u64 id)
+{
+	struct logbuf_kring *r;
+
+	rcu_read_lock();
+	r = xa_load(&logbuf_rings, id);
+	if (r && !kref_get_unless_zero(&r->ref))
+		r = NULL;
+	rcu_read_unlock();
+	return r;
 }
 
 void logbuf_kring_put(struct logbuf_kring *r)
@@ -91,11 +156,6 @@ void logbuf_kring_put(struct logbuf_kring *r)
 	kref_put(&r->ref, logbuf_kring_release);
 }
 
-/* meta->state is a u32 only the kernel writes; update it atomically. */
-static atomic_t *logbuf_meta_state(struct logbuf_kring *r)
-{
-	return (atomic_t *)&r->rv.meta->state;
-}
 
 /**
  * logbuf_kring_set_state() - set state bits and wake everyone parked

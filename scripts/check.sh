@@ -76,7 +76,9 @@ kmod_build() {
 checkpatch() {
 	local cp="perl $KSRC/checkpatch.pl --no-tree --terse --show-types -q"
 	# The compat header is the one place where version checks belong.
-	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/logbuf.h \
+	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/kcons.c \
+		kmod/kprod.c kmod/testprod.c kmod/logbuf.h kmod/logbuf_api.h \
+		kmod/trace.h selftests/kmod/sink/logbuf_testsink.c \
 		uapi/linux/logbuf.h \
 		lib/include/logbuf/*.h &&
 	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
@@ -96,14 +98,14 @@ lib_tests() {
 vm_tests() {
 	local out rc
 	make -s -C "$KDIR" M="$ROOT/kmod" clean >/dev/null 2>&1
-	make -s -C "$KDIR" M="$ROOT/kmod" modules >"$B/kmod.log" 2>&1 || {
+	make -s kmod KDIR="$KDIR" >"$B/kmod.log" 2>&1 || {
 		single vm/build sh -c "cat '$B/kmod.log'; false"
 		return
 	}
 	# vng needs no terminal; stdin is closed as in CI.
 	timeout 1500 vng --disable-kvm -r "/boot/vmlinuz-$kver" --cpus 2 \
 		--memory 2G --exec \
-		"$ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko" \
+		"$ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko $ROOT/selftests/kmod/sink/logbuf_testsink.ko" \
 		</dev/null >"$B/vm.log" 2>&1
 	rc=$?
 	cat "$B/vm.log"

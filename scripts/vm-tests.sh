@@ -3,10 +3,11 @@
 #
 # Runs inside the virtme-ng guest: load the module, run the selftests, try
 # the unload, and check the kernel log and taint.  Output: framed TAP for
-# scripts/tap.awk.  Usage: vm-tests.sh <build dir> <logbuf.ko>
+# scripts/tap.awk.  Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko>
 set -u
 B=$1
 KO=$2
+SINK=$3
 
 frame() {	# name, then the command
 	local name=$1 rc
@@ -33,6 +34,9 @@ single() {	# name, then the command
 echo "# guest kernel $(uname -r), $(nproc) cpus"
 taint0=$(cat /proc/sys/kernel/tainted)
 single insmod insmod "$KO"
+single insmod_testsink insmod "$SINK"
+mountpoint -q /sys/kernel/tracing ||
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 udevadm settle 2>/dev/null
 [ -e /dev/logbuf ] || sleep 1
 for t in "$B"/selftests/*_test; do
@@ -52,6 +56,7 @@ taint_clean() {
 	echo "taint before $taint0, after $t"
 	[ $(( (t & ~taint0) & ~(4096 | 8192) )) = 0 ]
 }
+single rmmod_testsink rmmod logbuf_testsink
 single rmmod rmmod logbuf
 single dev_gone_after_rmmod test ! -e /dev/logbuf
 single kernel_log_clean kernel_log_clean

@@ -83,6 +83,8 @@ struct logbuf_hdr {
 #define LOGBUF_STATE_NO_PROD	(1U << 1)	/* every producer end closed */
 #define LOGBUF_STATE_NO_CONS	(1U << 2)	/* the consumer end closed */
 #define LOGBUF_STATE_BROKEN	(1U << 3)	/* kernel found corrupt state */
+#define LOGBUF_STATE_KERNEL_CONS (1U << 4)	/* the kernel is the consumer */
+#define LOGBUF_STATE_KERNEL_PROD (1U << 5)	/* the kernel is the producer */
 
 /**
  * struct logbuf_meta - read-only description and state, written by the kernel
@@ -149,9 +151,15 @@ struct logbuf_prod {
 /* logbuf_create.flags, in addition to LOGBUF_RING_* */
 #define LOGBUF_CREATE_NO_CLOEXEC	(1U << 8)	/* ends without O_CLOEXEC */
 #define LOGBUF_CREATE_NONBLOCK		(1U << 9)	/* ends with O_NONBLOCK */
+/* The kernel consumes: no consumer end; records go to ftrace or a module. */
+#define LOGBUF_CREATE_KERNEL_CONS	(1U << 10)
+/* The kernel produces: no producer end; see LOGBUF_IOC_TEST_PRODUCE. */
+#define LOGBUF_CREATE_KERNEL_PROD	(1U << 11)
 #define LOGBUF_CREATE_ALL		(LOGBUF_RING_ALL | \
 					 LOGBUF_CREATE_NO_CLOEXEC | \
-					 LOGBUF_CREATE_NONBLOCK)
+					 LOGBUF_CREATE_NONBLOCK | \
+					 LOGBUF_CREATE_KERNEL_CONS | \
+					 LOGBUF_CREATE_KERNEL_PROD)
 
 /**
  * struct logbuf_create - argument of LOGBUF_IOC_CREATE
@@ -161,8 +169,10 @@ struct logbuf_prod {
  * @flags: LOGBUF_RING_* and LOGBUF_CREATE_* bits; others: EOPNOTSUPP.
  * @capacity: bytes of data area: a power of two, a multiple of the page size,
  *	at most the module parameter max_capacity.
- * @prod_fd: out: file descriptor of the producer end.
- * @cons_fd: out: file descriptor of the consumer end.
+ * @prod_fd: out: file descriptor of the producer end, -1 with
+ *	LOGBUF_CREATE_KERNEL_PROD.
+ * @cons_fd: out: file descriptor of the consumer end, -1 with
+ *	LOGBUF_CREATE_KERNEL_CONS.
  * @__reserved: must be 0.
  */
 struct logbuf_create {
@@ -245,6 +255,43 @@ struct logbuf_info {
 	__u64 id;
 };
 
+/* logbuf_test_produce.flags */
+#define LOGBUF_TEST_HARDIRQ	(1U << 0)	/* produce from hrtimer callbacks */
+#define LOGBUF_TEST_ALL		(LOGBUF_TEST_HARDIRQ)
+#define LOGBUF_TEST_MAX_THREADS	64
+
+/**
+ * struct logbuf_test_produce - argument of LOGBUF_IOC_TEST_PRODUCE
+ * @size: sizeof(struct logbuf_test_produce) as the caller knows it.
+ * @flags: LOGBUF_TEST_* bits.
+ * @threads: kernel threads, 1 .. LOGBUF_TEST_MAX_THREADS.
+ * @min_len: smallest payload, at least 16 (the self-check header).
+ * @max_len: largest payload, at most capacity / 2 - 8.
+ * @__reserved: must be 0.
+ * @cpus: CPUs to run on (bit n: CPU n); thread i takes the i-th set bit,
+ *	round robin.  0: any CPU.
+ * @records: records each thread tries to produce, 1 .. 2^32.
+ * @produced: out: records committed.
+ * @dropped: out: records dropped because the ring was full.
+ *
+ * Thread t writes records whose payload starts with four __u32: t, the
+ * attempt number (a dropped record leaves a gap), the payload length, and
+ * the FNV-1a hash of the bytes after them; byte i of those is
+ * (t * 131 + seq * 7 + i) & 0xff.  The ioctl returns when all are done.
+ */
+struct logbuf_test_produce {
+	__u32 size;
+	__u32 flags;
+	__u32 threads;
+	__u32 min_len;
+	__u32 max_len;
+	__u32 __reserved;
+	__u64 cpus;
+	__u64 records;
+	__u64 produced;
+	__u64 dropped;
+};
+
 #define LOGBUF_IOC_MAGIC	0xb7
 /* On /dev/logbuf: make a ring and its two ends. */
 #define LOGBUF_IOC_CREATE	_IOWR(LOGBUF_IOC_MAGIC, 0x01, struct logbuf_create)
@@ -254,5 +301,8 @@ struct logbuf_info {
 #define LOGBUF_IOC_STATS	_IOWR(LOGBUF_IOC_MAGIC, 0x03, struct logbuf_stats)
 /* On either end: which end, and how to map it. */
 #define LOGBUF_IOC_INFO		_IOWR(LOGBUF_IOC_MAGIC, 0x04, struct logbuf_info)
+/* On the consumer end of a kernel-producer ring: run kernel test producers. */
+#define LOGBUF_IOC_TEST_PRODUCE	_IOWR(LOGBUF_IOC_MAGIC, 0x05, \
+				      struct logbuf_test_produce)
 
 #endif /* _UAPI_LINUX_LOGBUF_H */

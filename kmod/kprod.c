@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel as a ring's producer: reserve, write, submit or discard, from
+ * any context (process, softirq, hardirq, NMI).  Claims are one
+ * compare-and-swap on a tail that lives in kernel memory; the consumer's
+ * head is read as untrusted input: a consumer that lies about it can only
+ * lose or garble its own records, never make the kernel write outside the
+ * data area.  When the ring is full the record is dropped and counted.
+ */
+#include <linux/irq_work.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include "logbuf.h"
+#include "logbuf_api.h"
+
+/**
+ * struct logbuf_kprod - kernel producers' side of one ring
+ * @ring: the ring.
+ * @prod: the real producer words (tail); the shared page gets copies.
+ * @rv: the ring view producers use: the ring's, but with @prod.
+ * @head: a recent consumer head (a stale value only means less room).
+ * @wake: wakes the consumer from any context.
+ * @force: a forced wake-up is pending.
+ */
+struct logbuf_kprod {
+	struct logbuf_kring *ring;
+	struct logbuf_prod prod;
+	struct logbuf_rv rv;
+	u64 head;
+	struct irq_work wake;
+	atomic_t force;
+};
+
+/* irq_work: hardirq context, on the CPU that queued it. */
+static void logbuf_kprod_wake(struct irq_work *work)
+{
+	struct logbuf_kprod *kp = container_of(work, struct logbuf_kprod, wake);
+	struct logbuf_kring *r = kp->ring;
+
+	if (logbuf_kring_test_clear_waiting(r) | atomic_xchg(&kp->force, 0)) {
+		atomic64_inc(&r->wakeups);
+		wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+	}
+}
+
+int logbuf_kprod_new(struct logbuf_kring *r)
+{
+	struct logbuf_kprod *kp = kzalloc(sizeof(*kp), GFP_KERNEL_ACCOUNT);
+
+	if (!kp)
+		return -ENOMEM;
+	kp->ring = r;
+	kp->rv = r->rv;
+	kp->rv.prod = &kp->prod;
+	init_irq_work(&kp->wake, logbuf_kprod_wake);
+	r->kp = kp;
+	return 0;
+}
+
+void logbuf_kprod_free(struct logbuf_kring *r)
+{
+	if (!r->kp)
+		return;
+	irq_work_sync(&r->kp->wake);
+	kfree(r->kp);
+}
+
+static void logbuf_kprod_drop(struct logbuf_kring *r)
+{
+	/* Visible to the consumer in its mapping and in the statistics. */
+	WRITE_ONCE(r->rv.prod->dropped, atomic64_inc_return(&r->dropped));
+}
+
+/**
+ * logbuf_reserve() - reserve space for a record in a kernel-producer ring
+ * @r: the ring (from logbuf_ring_get()).
+ * @len: payload bytes, 1 .. capacity / 2 - 8.
+ * @c: out: the reservation, for logbuf_submit() or logbuf_discard().
+ *
+ * Lock-free: safe in any context, NMI included, and against any number of
+ * concurrent producers.  Every reservation must be submitted or discarded
+ * soon: the consumer waits at the oldest open one.
+ *
+ * Return: @len writable bytes, or NULL if the record was dropped (ring
+ * full, consumer gone, ring broken, or a bad @len); drops are counted.
+ */
+void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
+{
+	struct logbuf_kprod *kp = r->kp;
+	struct logbuf_pstate ps = { .head = READ_ONCE(kp->head) };
+	void *data;
+
+	if (atomic_read(&r->kstate) &
+	    (LOGBUF_STATE_NO_CONS | LOGBUF_STATE_BROKEN)) {
+		logbuf_kprod_drop(r);
+		return NULL;
+	}
+	if (__logbuf_mpsc_claim(&kp->rv, &ps, len, &data)) {
+		logbuf_kprod_drop(r);
+		return NULL;
+	}
+	WRITE_ONCE(kp->head, ps.head);
+	c->pos = ps.pos;
+	c->len = ps.len;
+	return data;
+}
+EXPORT_SYMBOL_GPL(logbuf_reserve);
+
+static void logbuf_kprod_notify(struct logbuf_kring *r, u32 flags)
+{
+	struct logbuf_kprod *kp = r->kp;
+
+	/* For observers only: the consumer follows headers. */
+	WRITE_ONCE(r->rv.prod->tail, READ_ONCE(kp->prod.tail));
+	if (flags & LOGBUF_F_NO_WAKEUP)
+		return;
+	if (flags & LOGBUF_F_FORCE_WAKEUP) {
+		atomic_set(&kp->force, 1);
+		irq_work_queue(&kp->wake);
+		return;
+	}
+	/*
+	 * Pairs with the barrier after setting WAITING in the consumer end's
+	 * poll: either its look at the ring sees our commit, or we see
+	 * WAITING.  No wake-up while the consumer is awake.
+	 */
+	smp_mb();
+	if (READ_ONCE(r->rv.meta->state) & LOGBUF_STATE_WAITING)
+		irq_work_queue(&kp->wake);
+}
+
+/**
+ * logbuf_submit() - commit a reservation
+ * @r: the ring.
+ * @c: the reservation from logbuf_reserve().
+ * @flags: LOGBUF_F_NO_WAKEUP or LOGBUF_F_FORCE_WAKEUP, or 0 to wake the
+ *	consumer only if it sleeps.
+ *
+ * Context: any, NMI included.
+ */
+void logbuf_submit(struct logbuf_kring *r, struct logbuf_kclaim *c, u32 flags)
+{
+	struct logbuf_pstate ps = { .pos = c->pos, .len = c->len };
+
+	__logbuf_commit(&r->kp->rv, &ps);
+	logbuf_kprod_notify(r, flags);
+}
+EXPORT_SYMBOL_GPL(logbuf_submit);
+
+/**
+ * logbuf_discard() - give a reservation up; it becomes a skip record
+ * @r: the ring.
+ * @c: the reservation from logbuf_reserve().
+ * @flags: as for logbuf_submit().
+ *
+ * Context: any, NMI included.
+ */
+void logbuf_discard(struct logbuf_kring *r, struct logbuf_kclaim *c,
+		    u32 flags)
+{
+	struct logbuf_pstate ps = { .pos = c->pos, .len = c->len };
+
+	__logbuf_abort(&r->kp->rv, &ps);
+	logbuf_kprod_notify(r, flags);
+}
+EXPORT_SYMBOL_GPL(logbuf_discard);
+
+/**
+ * logbuf_output() - reserve, copy and submit one record
+ * @r: the ring.
+ * @data: payload.
+ * @len: its length.
+ * @flags: as for logbuf_submit().
+ *
+ * Context: any, NMI included.
+ * Return: 0, or -ENOSPC if the record was dropped (and counted).
+ */
+int logbuf_output(struct logbuf_kring *r, const void *data, u32 len,
+		  u32 flags)
+{
+	struct logbuf_kclaim c;
+	void *dst = logbuf_reserve(r, len, &c);
+
+	if (!dst)
+		return -ENOSPC;
+	memcpy(dst, data, len);
+	logbuf_submit(r, &c, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(logbuf_output);
+
+/**
+ * logbuf_ring_get() - find a kernel-producer ring by id and hold it
+ * @ring_id: the ring's id (LOGBUF_IOC_INFO).
+ *
+ * Context: process context.
+ * Return: the ring, or NULL if there is none or the kernel does not produce
+ * into it.  Release with logbuf_ring_put().
+ */
+struct logbuf_kring *logbuf_ring_get(u64 ring_id)
+{
+	struct logbuf_kring *r = logbuf_kring_find(ring_id);
+
+	if (r && !r->kp) {
+		logbuf_kring_put(r);
+		r = NULL;
+	}
+	return r;
+}
+EXPORT_SYMBOL_GPL(logbuf_ring_get);
+
+/**
+ * logbuf_ring_put() - release a ring from logbuf_ring_get()
+ * @r: the ring, or NULL.
+ *
+ * Context: process context.
+ */
+void logbuf_ring_put(struct logbuf_kring *r)
+{
+	if (r)
+		logbuf_kring_put(r);
+}
+EXPORT_SYMBOL_GPL(logbuf_ring_put);

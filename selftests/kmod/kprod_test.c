@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel as producer: kernel threads on several CPUs, and hrtimer
+ * callbacks in hardirq context, write self-checking records that a user
+ * consumer verifies; drops are counted exactly; the parked consumer is
+ * woken from any context.
+ */
+#include <pthread.h>
+
+#include "kselftest_harness.h"
+#include "logbuf.h"
+#include "kring.h"
+#include "../common/testrec.h"
+
+struct drain {
+	int cfd;
+	struct tr_book book;
+	uint64_t gaps;		/* dropped records show as sequence gaps */
+	volatile int stop;
+	int err;
+};
+
+/* Per-producer order with gaps allowed: strictly increasing sequences. */
+static void account(struct drain *d, const void *p, size_t len)
+{
+	struct testrec r;
+
+	d->book.records++;
+	if (tr_check(p, len)) {
+		d->book.bad++;
+		return;
+	}
+	memcpy(&r, p, sizeof(r));
+	if (r.id >= d->book.nprod || r.seq < d->book.next[r.id]) {
+		d->book.disorder++;
+		return;
+	}
+	d->gaps += r.seq - d->book.next[r.id];
+	d->book.next[r.id] = r.seq + 1;
+}
+
+static void *drain_fn(void *arg)
+{
+	struct drain *d = arg;
+	struct logbuf_receiver *rx = logbuf_receiver_open(d->cfd);
+
+	if (!rx) {
+		d->err = -errno;
+		return NULL;
+	}
+	for (;;) {
+		const void *p;
+		size_t len;
+		int err = logbuf_recv(rx, &p, &len, 50);
+
+		if (!err) {
+			account(d, p, len);
+			continue;
+		}
+		if (err != -ETIMEDOUT) {
+			d->err = err;
+			break;
+		}
+		if (d->stop)
+			break;
+	}
+	logbuf_receiver_free(rx);
+	return NULL;
+}
+
+static int produce(int cfd, struct logbuf_test_produce *a)
+{
+	a->size = sizeof(*a);
+	return ioctl(cfd, LOGBUF_IOC_TEST_PRODUCE, a) ? -errno : 0;
+}
+
+FIXTURE(kp) {
+	int cfd;
+};
+
+FIXTURE_VARIANT(kp) {
+	uint32_t flags;
+	uint32_t threads;
+	uint64_t records;
+	uint64_t cpus;
+};
+
+FIXTURE_VARIANT_ADD(kp, threads_two_cpus) {
+	.flags = 0, .threads = 4, .records = 10000, .cpus = 3,
+};
+FIXTURE_VARIANT_ADD(kp, hardirq_two_cpus) {
+	.flags = LOGBUF_TEST_HARDIRQ, .threads = 2, .records = 2000, .cpus = 3,
+};
+
+FIXTURE_SETUP(kp)
+{
+	int pfd = 0;
+
+	self->cfd = -1;
+	if (!kr_have_dev())
+		SKIP(return, "no " DEV " (module not loaded)");
+	ASSERT_EQ(0, kr_create(16 * PG, LOGBUF_CREATE_KERNEL_PROD, &pfd,
+			       &self->cfd));
+	ASSERT_EQ(-1, pfd);
+}
+
+FIXTURE_TEARDOWN(kp)
+{
+	if (self->cfd >= 0)
+		close(self->cfd);
+}
+
+TEST_F(kp, every_record_verified)
+{
+	struct drain d = { .cfd = self->cfd, .book.nprod = variant->threads };
+	struct logbuf_test_produce a = {
+		.flags = variant->flags, .threads = variant->threads,
+		.min_len = 16, .max_len = 300, .cpus = variant->cpus,
+		.records = variant->records,
+	};
+	struct logbuf_stats st;
+	pthread_t th;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, drain_fn, &d));
+	ASSERT_EQ(0, produce(self->cfd, &a));
+	d.stop = 1;
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, d.err);
+	TH_LOG("%llu produced, %llu dropped",
+	       (unsigned long long)a.produced, (unsigned long long)a.dropped);
+	EXPECT_EQ(variant->records * variant->threads, a.produced + a.dropped);
+	EXPECT_EQ(a.produced, d.book.records);
+	EXPECT_EQ(0, d.book.bad);
+	EXPECT_EQ(0, d.book.disorder);
+	/* A gap in a producer's sequence must be a counted drop. */
+	ASSERT_EQ(0, kr_stats(self->cfd, &st));
+	EXPECT_EQ(a.dropped, st.dropped);
+	EXPECT_GE(a.dropped, d.gaps);
+	EXPECT_LT(0, a.produced);
+}
+
+/* The consumer does not read: exactly what fits is kept, the rest counted. */
+TEST(drops_counted_exactly)
+{
+	struct logbuf_test_produce a = {
+		.threads = 1, .min_len = 56, .max_len = 56, .records = 1000,
+	};
+	struct drain d = { .book.nprod = 1, .stop = 1 };
+	struct logbuf_prod *prod;
+	struct logbuf_stats st;
+	int pfd = 0, cfd = -1;
+
+	if (!kr_have_dev())
+		SKIP(return, "no " DEV " (module not loaded)");
+	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD, &pfd, &cfd));
+	ASSERT_EQ(0, produce(cfd, &a));
+	/* 56 bytes + 8 header: 64 records fill the page exactly. */
+	EXPECT_EQ(PG / 64, a.produced);
+	EXPECT_EQ(1000 - PG / 64, a.dropped);
+	ASSERT_EQ(0, kr_stats(cfd, &st));
+	EXPECT_EQ(a.dropped, st.dropped);
+	/* The consumer sees the count in its own mapping too. */
+	prod = mmap(NULL, PG, PROT_READ, MAP_SHARED, cfd,
+		    LOGBUF_PGOFF_PROD * PG);
+	ASSERT_NE(MAP_FAILED, prod);
+	EXPECT_EQ(a.dropped, prod->dropped);
+	munmap(prod, PG);
+	d.cfd = cfd;
+	drain_fn(&d);
+	EXPECT_EQ(0, d.err);
+	EXPECT_EQ(a.produced, d.book.records);
+	EXPECT_EQ(0, d.book.bad);
+	close(cfd);
+}
+
+TEST(test_produce_errors)
+{
+	struct logbuf_test_produce a = {
+		.threads = 1, .min_len = 16, .max_len = 32, .records = 1,
+	};
+	int pfd = -1, cfd = -1, kcfd = -1, kpfd = 0;
+
+	if (!kr_have_dev())
+		SKIP(return, "no " DEV " (module not loaded)");
+	ASSERT_EQ(0, kr_create(PG, 0, &pfd, &cfd));
+	EXPECT_EQ(-EOPNOTSUPP, produce(cfd, &a));	/* user producers */
+	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD, &kpfd, &kcfd));
+	a.flags = 1U << 9;
+	EXPECT_EQ(-EOPNOTSUPP, produce(kcfd, &a));
+	a.flags = 0;
+	a.threads = 0;
+	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.threads = 1;
+	a.min_len = 8;
+	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.min_len = 16;
+	a.max_len = PG;
+	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.max_len = 32;
+	a.__reserved = 1;
+	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.__reserved = 0;
+	EXPECT_EQ(0, produce(kcfd, &a));
+	EXPECT_EQ(1, a.produced);
+	close(pfd);
+	close(cfd);
+	close(kcfd);
+}
+
+TEST_HARNESS_MAIN
