@@ -26,7 +26,8 @@ HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 
 LIB_TESTS	:= ring_test chan_test stress_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
-		   recovery_test kcons_test kprod_test sink_test lifecycle_test
+		   recovery_test kcons_test kprod_test sink_test tp_test \
+		   lifecycle_test
 TSAN_TESTS	:= stress_test chan_test
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples

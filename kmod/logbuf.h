@@ -34,6 +34,7 @@
  * @lost: bytes the kernel consumer gave up on dead claims.
  * @kc: the kernel consumer, for LOGBUF_CREATE_KERNEL_CONS rings.
  * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
+ * @tp_events: LOGBUF_EV_* tracepoint sources attached (under their lock).
  * @rcu: frees the struct after lookups by id are done with it.
  */
 struct logbuf_kring {
@@ -56,6 +57,7 @@ struct logbuf_kring {
 	atomic64_t lost;
 	struct logbuf_kcons *kc;
 	struct logbuf_kprod *kp;
+	u32 tp_events;
 	struct rcu_head rcu;
 };
 
@@ -91,5 +93,7 @@ int logbuf_kprod_new(struct logbuf_kring *r);
 void logbuf_kprod_free(struct logbuf_kring *r);
 
 long logbuf_test_produce(struct logbuf_kring *r, void __user *uarg);
+long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg);
+void logbuf_tp_detach_all(struct logbuf_kring *r);
 
 #endif /* _KMOD_LOGBUF_H */

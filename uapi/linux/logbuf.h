@@ -292,6 +292,100 @@ struct logbuf_test_produce {
 	__u64 dropped;
 };
 
+/*
+ * Tracepoint sources (LOGBUF_IOC_ATTACH): each event is one record that
+ * starts with struct logbuf_ev.
+ */
+#define LOGBUF_EV_SCHED_SWITCH	(1U << 0)	/* sched:sched_switch */
+#define LOGBUF_EV_EXEC		(1U << 1)	/* sched:sched_process_exec */
+#define LOGBUF_EV_SYS_ENTER	(1U << 2)	/* raw_syscalls:sys_enter */
+#define LOGBUF_EV_ALL		(LOGBUF_EV_SCHED_SWITCH | LOGBUF_EV_EXEC | \
+				 LOGBUF_EV_SYS_ENTER)
+
+/**
+ * struct logbuf_ev - header of every tracepoint record
+ * @ts_ns: ktime_get_ns() when the event fired.
+ * @type: one LOGBUF_EV_* bit.
+ * @size: bytes of the whole record, this header included.
+ * @cpu: CPU it fired on.
+ * @pid: thread id of the current task.
+ * @tgid: its process id.
+ */
+struct logbuf_ev {
+	__u64 ts_ns;
+	__u16 type;
+	__u16 size;
+	__u32 cpu;
+	__u32 pid;
+	__u32 tgid;
+};
+
+/**
+ * struct logbuf_ev_switch - LOGBUF_EV_SCHED_SWITCH
+ * @ev: header; @ev.pid is @prev_pid.
+ * @prev_pid: task switched out.
+ * @next_pid: task switched in.
+ * @prev_prio: its priority.
+ * @next_prio: its priority.
+ * @prev_state: state of the task switched out (TASK_* bits).
+ * @preempt: 1 if it was preempted.
+ * @__pad: 0.
+ * @prev_comm: its command name.
+ * @next_comm: its command name.
+ */
+struct logbuf_ev_switch {
+	struct logbuf_ev ev;
+	__u32 prev_pid;
+	__u32 next_pid;
+	__s32 prev_prio;
+	__s32 next_prio;
+	__u32 prev_state;
+	__u32 preempt;
+	__u64 __pad;
+	char prev_comm[16];
+	char next_comm[16];
+};
+
+/**
+ * struct logbuf_ev_exec - LOGBUF_EV_EXEC
+ * @ev: header; @ev.pid is the task that exec'd.
+ * @old_pid: its pid before the exec (differs for a non-leader thread).
+ * @filename_len: bytes of @filename, without a terminating NUL.
+ * @filename: the file exec'd, at most 256 bytes, not NUL-terminated.
+ */
+struct logbuf_ev_exec {
+	struct logbuf_ev ev;
+	__u32 old_pid;
+	__u32 filename_len;
+	char filename[];
+};
+
+#define LOGBUF_EV_EXEC_MAX	256
+
+/**
+ * struct logbuf_ev_syscall - LOGBUF_EV_SYS_ENTER
+ * @ev: header; @ev.pid is the caller.
+ * @id: system call number.
+ * @args: its six arguments.
+ */
+struct logbuf_ev_syscall {
+	struct logbuf_ev ev;
+	__s64 id;
+	__u64 args[6];
+};
+
+/**
+ * struct logbuf_attach - argument of LOGBUF_IOC_ATTACH
+ * @size: sizeof(struct logbuf_attach) as the caller knows it.
+ * @events: LOGBUF_EV_* to stream into this ring; 0 detaches all.
+ * @__reserved: must be 0.
+ */
+struct logbuf_attach {
+	__u32 size;
+	__u32 events;
+	__u64 __reserved;
+};
+
 #define LOGBUF_IOC_MAGIC	0xb7
 /* On /dev/logbuf: make a ring and its two ends. */
 #define LOGBUF_IOC_CREATE	_IOWR(LOGBUF_IOC_MAGIC, 0x01, struct logbuf_create)
@@ -301,6 +395,11 @@ struct logbuf_test_produce {
 #define LOGBUF_IOC_STATS	_IOWR(LOGBUF_IOC_MAGIC, 0x03, struct logbuf_stats)
 /* On either end: which end, and how to map it. */
 #define LOGBUF_IOC_INFO		_IOWR(LOGBUF_IOC_MAGIC, 0x04, struct logbuf_info)
+/*
+ * On the consumer end of a kernel-producer ring: stream kernel tracepoints
+ * into it.  Needs CAP_PERFMON or CAP_SYS_ADMIN.
+ */
+#define LOGBUF_IOC_ATTACH	_IOW(LOGBUF_IOC_MAGIC, 0x06, struct logbuf_attach)
 /* On the consumer end of a kernel-producer ring: run kernel test producers. */
 #define LOGBUF_IOC_TEST_PRODUCE	_IOWR(LOGBUF_IOC_MAGIC, 0x05, \
 				      struct logbuf_test_produce)

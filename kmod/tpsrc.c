@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tracepoint sources: sched_switch, sched_process_exec and raw syscall
+ * entry, each event written as one fixed binary record (uapi struct
+ * logbuf_ev_*) into a kernel-producer ring with the lock-free producer API.
+ */
+#include <linux/binfmts.h>
+#include <linux/capability.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/uaccess.h>
+#include <asm/syscall.h>
+#include "logbuf.h"
+#include "logbuf_api.h"
+
+static DEFINE_MUTEX(logbuf_tp_lock);	/* attach and detach */
+
+static void logbuf_ev_fill(struct logbuf_ev *ev, u16 type, u16 size,
+			   struct task_struct *t)
+{
+	ev->ts_ns = ktime_get_ns();
+	ev->type = type;
+	ev->size = size;
+	ev->cpu = raw_smp_processor_id();
+	ev->pid = task_pid_nr(t);
+	ev->tgid = task_tgid_nr(t);
+}
+
+static void logbuf_tp_switch(void *data, bool preempt,
+			     struct task_struct *prev,
+			     struct task_struct *next,
+			     unsigned int prev_state)
+{
+	struct logbuf_kring *r = data;
+	struct logbuf_ev_switch *e;
+	struct logbuf_kclaim c;
+
+	e = logbuf_reserve(r, sizeof(*e), &c);
+	if (!e)
+		return;
+	logbuf_ev_fill(&e->ev, LOGBUF_EV_SCHED_SWITCH, sizeof(*e), prev);
+	e->prev_pid = task_pid_nr(prev);
+	e->next_pid = task_pid_nr(next);
+	e->prev_prio = prev->prio;
+	e->next_prio = next->prio;
+	e->prev_state = prev_state;
+	e->preempt = preempt;
+	e->__pad = 0;
+	memcpy(e->prev_comm, prev->comm, sizeof(e->prev_comm));
+	memcpy(e->next_comm, next->comm, sizeof(e->next_comm));
+	logbuf_submit(r, &c, 0);
+}
+
+static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
+			   struct linux_binprm *bprm)
+{
+	struct logbuf_kring *r = data;
+	struct logbuf_ev_exec *e;
+	struct logbuf_kclaim c;
+	u32 n = strnlen(bprm->filename, LOGBUF_EV_EXEC_MAX);
+
+	e = logbuf_reserve(r, sizeof(*e) + n, &c);
+	if (!e)
+		return;
+	logbuf_ev_fill(&e->ev, LOGBUF_EV_EXEC, sizeof(*e) + n, p);
+	e->old_pid = old_pid;
+	e->filename_len = n;
+	memcpy(e->filename, bprm->filename, n);
+	logbuf_submit(r, &c, 0);
+}
+
+static void logbuf_tp_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct logbuf_kring *r = data;
+	struct logbuf_ev_syscall *e;
+	struct logbuf_kclaim c;
+	unsigned long args[6];
+
+	e = logbuf_reserve(r, sizeof(*e), &c);
+	if (!e)
+		return;
+	logbuf_ev_fill(&e->ev, LOGBUF_EV_SYS_ENTER, sizeof(*e), current);
+	e->id = id;
+	syscall_get_arguments(current, regs, args);
+	memcpy(e->args, args, sizeof(e->args));
+	logbuf_submit(r, &c, 0);
+}
+
+static const struct {
+	u32 event;
+	const char *name;
+	void *probe;
+} logbuf_tps[] = {
+	{ LOGBUF_EV_SCHED_SWITCH, "sched_switch", logbuf_tp_switch },
+	{ LOGBUF_EV_EXEC, "sched_process_exec", logbuf_tp_exec },
+	{ LOGBUF_EV_SYS_ENTER, "sys_enter", logbuf_tp_sys_enter },
+};
+
+struct logbuf_tp_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void logbuf_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct logbuf_tp_lookup *l = priv;
+
+	if (!strcmp(tp->name, l->name))
+		l->tp = tp;
+}
+
+static struct tracepoint *logbuf_tp_find(const char *name)
+{
+	struct logbuf_tp_lookup l = { .name = name };
+
+	for_each_kernel_tracepoint(logbuf_tp_match, &l);
+	return l.tp;
+}
+
+/* Unregister @events of @r; caller holds logbuf_tp_lock. */
+static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(logbuf_tps); i++) {
+		struct tracepoint *tp;
+
+		if (!(events & logbuf_tps[i].event))
+			continue;
+		tp = logbuf_tp_find(logbuf_tps[i].name);
+		if (tp)
+			tracepoint_probe_unregister(tp, logbuf_tps[i].probe, r);
+	}
+	/* No probe runs with @r after this. */
+	tracepoint_synchronize_unregister();
+	r->tp_events &= ~events;
+}
+
+/* Detach every source from @r (its consumer end is being released). */
+void logbuf_tp_detach_all(struct logbuf_kring *r)
+{
+	mutex_lock(&logbuf_tp_lock);
+	if (r->tp_events)
+		logbuf_tp_unregister(r, r->tp_events);
+	mutex_unlock(&logbuf_tp_lock);
+}
+
+static long logbuf_tp_attach(struct logbuf_kring *r, u32 events)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (!events) {
+		logbuf_tp_detach_all(r);
+		return 0;
+	}
+	mutex_lock(&logbuf_tp_lock);
+	if (r->tp_events) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	for (i = 0; i < ARRAY_SIZE(logbuf_tps) && !err; i++) {
+		struct tracepoint *tp;
+
+		if (!(events & logbuf_tps[i].event))
+			continue;
+		tp = logbuf_tp_find(logbuf_tps[i].name);
+		err = tp ? tracepoint_probe_register(tp, logbuf_tps[i].probe,
+						     r) : -ENOENT;
+		if (!err)
+			r->tp_events |= logbuf_tps[i].event;
+	}
+	if (err && r->tp_events)
+		logbuf_tp_unregister(r, r->tp_events);
+out_unlock:
+	mutex_unlock(&logbuf_tp_lock);
+	return err;
+}
+
+/**
+ * logbuf_tp_ioctl() - LOGBUF_IOC_ATTACH on a kernel-producer consumer end
+ * @r: the ring.
+ * @uarg: struct logbuf_attach.
+ *
+ * Return: 0, -EPERM without CAP_PERFMON or CAP_SYS_ADMIN, -EOPNOTSUPP for
+ * an unknown event, -EBUSY if sources are attached already, -EINVAL, -E2BIG,
+ * -EFAULT, -ENOENT if this kernel lacks a tracepoint.
+ */
+long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg)
+{
+	struct logbuf_attach a;
+	u32 usize;
+	int err;
+
+	if (!perfmon_capable())
+		return -EPERM;
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < offsetofend(struct logbuf_attach, events))
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
+	if (a.events & ~LOGBUF_EV_ALL)
+		return -EOPNOTSUPP;
+	if (a.__reserved)
+		return -EINVAL;
+	return logbuf_tp_attach(r, a.events);
+}
