@@ -30,9 +30,9 @@ KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   lifecycle_test
 TSAN_TESTS	:= stress_test chan_test
 
-.PHONY: all lib run check bench kmod kmod-clean tests clean examples
+.PHONY: all lib run check bench kmod kmod-clean tests clean examples tools
 
-all: lib examples
+all: lib examples tools
 
 lib:
 	$(MAKE) -C lib O=$(B) CC=$(CC) CFLAGS="$(CFLAGS)"
@@ -61,13 +61,18 @@ $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
 	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread
 
 tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
-       $(KMOD_TESTS:%=$(B)/selftests/%)
+       $(KMOD_TESTS:%=$(B)/selftests/%) tools
 
 examples: lib
 	@mkdir -p $(B)/examples
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
 		-o $(B)/examples/channel_demo examples/channel_demo.c \
 		$(B)/liblogbuf.a -lpthread
+
+tools: lib
+	@mkdir -p $(B)/tools
+	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
+		-o $(B)/tools/logbuf tools/logbuf.c $(B)/liblogbuf.a
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules

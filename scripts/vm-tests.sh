@@ -43,6 +43,48 @@ for t in "$B"/selftests/*_test; do
 	frame "vm/$(basename "$t")" "$t"
 done
 
+# The command-line tool, as a user runs it.
+TOOL=$B/tools/logbuf
+tool_log() {
+	local out
+	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	echo >/sys/kernel/tracing/trace
+	printf 'hello from logbuf log\nsecond line\n' | "$TOOL" log || return 1
+	out=$(cat /sys/kernel/tracing/trace)
+	echo 0 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	echo "$out" | grep 'logbuf_record' | tail -n 2
+	echo "$out" | grep -q 'len=21 hello from logbuf log' &&
+		echo "$out" | grep -q 'len=11 second line'
+}
+tool_trace_exec() {
+	local out
+	( sleep 1; /bin/true ) &
+	out=$("$TOOL" trace exec --duration 3) || return 1
+	wait
+	echo "$out" | grep ' exec ' | head -n 3
+	echo "$out" | grep -Eq ' exec (/usr)?/bin/true '
+}
+tool_trace_syscalls_raw() {
+	"$TOOL" trace syscalls,sched_switch --duration 1 --raw /tmp/raw.bin &&
+		[ -s /tmp/raw.bin ]
+}
+tool_stat() {
+	local pid fd rc
+	"$TOOL" trace sched_switch --duration 5 >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	fd=$(ls -l /proc/$pid/fd | sed -n 's/.* \([0-9]*\) -> anon_inode:\[logbuf-cons\].*/\1/p' | head -n1)
+	"$TOOL" stat "$pid" "$fd"
+	rc=$?
+	wait $pid
+	return $rc
+}
+single tool/log tool_log
+single tool/trace_exec tool_trace_exec
+single tool/trace_raw tool_trace_syscalls_raw
+single tool/stat tool_stat
+single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"
+
 kernel_log_clean() {
 	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|refcount_t'; then
 		return 1
