@@ -47,6 +47,7 @@ done
 TOOL=$B/tools/logbuf
 tool_log() {
 	local out
+	echo global >/sys/kernel/tracing/trace_clock
 	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
 	echo >/sys/kernel/tracing/trace
 	printf 'hello from logbuf log\nsecond line\n' | "$TOOL" log || return 1

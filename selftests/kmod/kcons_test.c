@@ -36,6 +36,13 @@ static int tracing_ready(void)
 {
 	if (access(TRACEFS "/trace", R_OK))
 		mount("nodev", TRACEFS, "tracefs", 0, NULL);
+	/*
+	 * The drain may move between CPUs from one batch to the next, and
+	 * the trace file merges the per-CPU buffers by timestamp: with the
+	 * default per-CPU clock (not synchronised under emulation) events can
+	 * come out of order.  The global clock keeps the drain's order.
+	 */
+	tracefs_write("trace_clock", "global");
 	return !access(TRACEFS "/events/logbuf/logbuf_record/enable", W_OK);
 }
 
