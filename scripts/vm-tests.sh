@@ -3,11 +3,22 @@
 #
 # Runs inside the virtme-ng guest: load the module, run the selftests, try
 # the unload, and check the kernel log and taint.  Output: framed TAP for
-# scripts/tap.awk.  Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko>
+# scripts/tap.awk, on stdout and, if given, in <out dir>/vm-guest.log (the
+# console can lose its tail when the guest powers off).
+# Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko> [<out dir>]
 set -u
 B=$1
 KO=$2
 SINK=$3
+OUT=${4:-}
+
+if [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ]; then
+	export LOGBUF_VM_LOGGING=1
+	"$0" "$@" 2>&1 | tee "$OUT/vm-guest.log"
+	rc=${PIPESTATUS[0]}
+	sync
+	exit "$rc"
+fi
 
 frame() {	# name, then the command
 	local name=$1 rc
