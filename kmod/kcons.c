@@ -176,6 +176,20 @@ void logbuf_kcons_abandon(struct logbuf_kring *r)
 		logbuf_kring_put(r);
 }
 
+/* The kernel-consumer ring @ring_id, held; NULL with *@err if none. */
+static struct logbuf_kring *logbuf_kcons_ring(u64 ring_id, int *err)
+{
+	struct logbuf_kring *r = logbuf_kring_find(ring_id);
+
+	*err = r ? 0 : -ENOENT;
+	if (r && !r->kc) {
+		logbuf_kring_put(r);
+		*err = -EINVAL;
+		r = NULL;
+	}
+	return r;
+}
+
 /**
  * logbuf_sink_attach() - send a kernel-consumer ring's records to @ops
  * @ring_id: the ring (LOGBUF_IOC_INFO's id).
@@ -189,15 +203,12 @@ void logbuf_kcons_abandon(struct logbuf_kring *r)
 int logbuf_sink_attach(u64 ring_id, const struct logbuf_sink_ops *ops,
 		       void *priv)
 {
-	struct logbuf_kring *r = logbuf_kring_find(ring_id);
-	int err = 0;
+	struct logbuf_kring *r;
+	int err;
 
+	r = logbuf_kcons_ring(ring_id, &err);
 	if (!r)
-		return -ENOENT;
-	if (!r->kc) {
-		err = -EINVAL;
-		goto out_put;
-	}
+		return err;
 	mutex_lock(&r->kc->lock);
 	if (r->kc->ops) {
 		err = -EBUSY;
@@ -208,7 +219,6 @@ int logbuf_sink_attach(u64 ring_id, const struct logbuf_sink_ops *ops,
 	mutex_unlock(&r->kc->lock);
 	if (!err)
 		logbuf_kcons_kick(r);
-out_put:
 	logbuf_kring_put(r);
 	return err;
 }
@@ -224,22 +234,18 @@ EXPORT_SYMBOL_GPL(logbuf_sink_attach);
  */
 int logbuf_sink_detach(u64 ring_id)
 {
-	struct logbuf_kring *r = logbuf_kring_find(ring_id);
-	int err = 0;
+	struct logbuf_kring *r;
+	int err;
 
+	r = logbuf_kcons_ring(ring_id, &err);
 	if (!r)
-		return -ENOENT;
-	if (!r->kc) {
-		err = -EINVAL;
-		goto out_put;
-	}
+		return err;
 	mutex_lock(&r->kc->lock);
 	if (!r->kc->ops)
 		err = -ENOENT;
 	r->kc->ops = NULL;
 	r->kc->priv = NULL;
 	mutex_unlock(&r->kc->lock);
-out_put:
 	logbuf_kring_put(r);
 	return err;
 }

@@ -83,6 +83,7 @@ void logbuf_kring_set_waiting(struct logbuf_kring *r);
 int logbuf_kring_ready(struct logbuf_kring *r);
 
 struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
+long logbuf_copy_in(void *karg, size_t ksize, void __user *uarg, u32 min);
 
 int logbuf_kcons_new(struct logbuf_kring *r);
 void logbuf_kcons_kick(struct logbuf_kring *r);

@@ -43,16 +43,10 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 	int fds[2] = { -1, -1 }, i, fflags, oflags;
 	struct logbuf_create c;
 	struct logbuf_kring *r;
-	u32 usize, kends, ring_flags;
+	u32 kends, ring_flags;
 	long err;
 
-	if (get_user(usize, &uarg->size))
-		return -EFAULT;
-	if (usize < LOGBUF_CREATE_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	err = copy_struct_from_user(&c, sizeof(c), uarg, usize);
+	err = logbuf_copy_in(&c, sizeof(c), uarg, LOGBUF_CREATE_SIZE_VER0);
 	if (err)
 		return err;
 	err = logbuf_check_create(&c);

@@ -150,16 +150,11 @@ long logbuf_test_produce(struct logbuf_kring *r, void __user *uarg)
 	struct logbuf_test_produce __user *ua = uarg;
 	struct logbuf_test_produce a;
 	struct logbuf_tworker *w;
-	u32 usize, i, started = 0;
+	u32 i, started = 0;
 	long err;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < offsetofend(struct logbuf_test_produce, dropped))
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	err = logbuf_copy_in(&a, sizeof(a), uarg,
+			     offsetofend(struct logbuf_test_produce, dropped));
 	if (err)
 		return err;
 	err = logbuf_tcheck(&a, r->capacity);

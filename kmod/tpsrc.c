@@ -193,18 +193,12 @@ out_unlock:
 long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg)
 {
 	struct logbuf_attach a;
-	u32 usize;
-	int err;
+	long err;
 
 	if (!perfmon_capable())
 		return -EPERM;
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < offsetofend(struct logbuf_attach, events))
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	err = logbuf_copy_in(&a, sizeof(a), uarg,
+			     offsetofend(struct logbuf_attach, events));
 	if (err)
 		return err;
 	if (a.events & ~LOGBUF_EV_ALL)

@@ -38,26 +38,8 @@ make -s lib tests >"$B/build.log" 2>&1 || {
 	die "build failed"
 }
 
-frame() {	# name, command...: a test program's TAP, framed for tap.awk
-	local name=$1 rc
-	shift
-	echo "### BEGIN $name"
-	"$@" 2>&1
-	rc=$?
-	echo "### END $name rc=$rc"
-}
-
-single() {	# name, command...: a check with one result
-	local name=$1 out rc
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "### BEGIN $name"
-	echo "1..1"
-	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
-	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
-	echo "### END $name rc=0"
-}
+# shellcheck source=scripts/tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
 
 # Build the module for $1 at W=1 (and sparse with $2 = C=2); fail on any
 # diagnostic.  Leaves the objects of the last build in kmod/.

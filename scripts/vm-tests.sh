@@ -20,27 +20,8 @@ if [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ]; then
 	exit "$rc"
 fi
 
-frame() {	# name, then the command
-	local name=$1 rc
-	shift
-	echo "### BEGIN $name"
-	"$@" 2>&1
-	rc=$?
-	echo "### END $name rc=$rc"
-}
-
-# One-result checks, in TAP.
-single() {	# name, then the command
-	local name=$1 out rc
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "### BEGIN $name"
-	echo "1..1"
-	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
-	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
-	echo "### END $name rc=0"
-}
+# shellcheck source=scripts/tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
 
 echo "# guest kernel $(uname -r), $(nproc) cpus"
 taint0=$(cat /proc/sys/kernel/tainted)

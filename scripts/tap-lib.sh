@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by check.sh and vm-tests.sh: framed TAP for scripts/tap.awk.
+
+frame() {	# name, command...: a test program's TAP, framed
+	local name=$1 rc
+	shift
+	echo "### BEGIN $name"
+	"$@" 2>&1
+	rc=$?
+	echo "### END $name rc=$rc"
+}
+
+single() {	# name, command...: a check with one result
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "### BEGIN $name"
+	echo "1..1"
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
+	echo "### END $name rc=0"
+}
