@@ -116,7 +116,7 @@ static void logbuf_kcons_work(struct work_struct *work)
 	__logbuf_publish_head(&r->rv, &kc->cs);
 	if (next == DRAIN_MORE) {
 		/* Out of budget with records left: let others run, go on. */
-		queue_work(logbuf_wq, &kc->work);
+		logbuf_kcons_kick(r);
 	} else if (atomic_read(&r->kstate) & LOGBUF_STATE_NO_PROD) {
 		/* No producer can ever write again: the consumer is done. */
 		kc->done = true;
@@ -126,15 +126,22 @@ out_unlock:
 	mutex_unlock(&kc->lock);
 	if (finished)
 		logbuf_kring_put(r);
+	/* This run's reference (logbuf_kcons_kick()); may free the ring. */
+	logbuf_kring_put(r);
 }
 
 /**
  * logbuf_kcons_kick() - make the drain run (doorbell, last producer gone)
- * @r: a kernel-consumer ring.
+ * @r: a kernel-consumer ring; the caller holds a reference.
+ *
+ * A queued run holds a ring reference of its own, so the ring (and the
+ * work item inside it) cannot be freed while a run is pending.
  */
 void logbuf_kcons_kick(struct logbuf_kring *r)
 {
-	queue_work(logbuf_wq, &r->kc->work);
+	kref_get(&r->ref);
+	if (!queue_work(logbuf_wq, &r->kc->work))
+		logbuf_kring_put(r);	/* already pending: not the last */
 }
 
 /**
