@@ -147,9 +147,8 @@ void logbuf_producer_free(struct logbuf_producer *p);
  * @data: out: @len writable bytes, 8-byte aligned.
  *
  * The claim stays open until logbuf_commit() or logbuf_abort(); a producer
- * holds one claim at a time (a new claim first commits nothing: it is the
- * caller's bug, and the old claim is aborted).  Never blocks, never makes a
- * system call.
+ * holds one claim at a time: claiming again with a claim open aborts the
+ * open one.  Never blocks, never makes a system call.
  *
  * Return: 0, -EINVAL (zero length), -E2BIG (can never fit this ring),
  * -EAGAIN (full right now).
