@@ -8,6 +8,7 @@
  * consumers, which bounds every header it follows; a header no producer
  * could have written marks the ring broken and stops the drain.
  */
+#include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -29,6 +30,8 @@
  * @ops: attached sink, or NULL for the trace event.
  * @priv: its argument.
  * @done: the ring reference of the consumer was dropped.
+ * @cpu: the CPU the drain runs on while it is online, so that a ring's
+ *	trace events stay in one per-CPU trace buffer, in ring order.
  */
 struct logbuf_kcons {
 	struct logbuf_kring *ring;
@@ -38,6 +41,7 @@ struct logbuf_kcons {
 	const struct logbuf_sink_ops *ops;
 	void *priv;
 	bool done;
+	int cpu;
 };
 
 static void logbuf_deliver(struct logbuf_kring *r, struct logbuf_kcons *kc,
@@ -139,8 +143,15 @@ out_unlock:
  */
 void logbuf_kcons_kick(struct logbuf_kring *r)
 {
+	int cpu = r->kc->cpu;
+	bool queued;
+
 	kref_get(&r->ref);
-	if (!queue_work(logbuf_wq, &r->kc->work))
+	if (cpu_online(cpu))
+		queued = queue_work_on(cpu, logbuf_wq, &r->kc->work);
+	else
+		queued = queue_work(logbuf_wq, &r->kc->work);
+	if (!queued)
 		logbuf_kring_put(r);	/* already pending: not the last */
 }
 
@@ -157,6 +168,7 @@ int logbuf_kcons_new(struct logbuf_kring *r)
 	if (!kc)
 		return -ENOMEM;
 	kc->ring = r;
+	kc->cpu = raw_smp_processor_id();
 	mutex_init(&kc->lock);
 	INIT_WORK(&kc->work, logbuf_kcons_work);
 	kref_get(&r->ref);

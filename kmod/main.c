@@ -136,7 +136,8 @@ static int __init logbuf_init(void)
 {
 	int err;
 
-	logbuf_wq = alloc_workqueue("logbuf", WQ_UNBOUND, 0);
+	/* Per-CPU: each ring's drain stays on the CPU that created it. */
+	logbuf_wq = alloc_workqueue("logbuf", 0, 0);
 	if (!logbuf_wq)
 		return -ENOMEM;
 	err = misc_register(&logbuf_misc);

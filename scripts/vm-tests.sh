@@ -42,7 +42,8 @@ tool_log() {
 	echo global >/sys/kernel/tracing/trace_clock
 	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
 	echo >/sys/kernel/tracing/trace
-	printf 'hello from logbuf log\nsecond line\n' | "$TOOL" log || return 1
+	printf 'hello from logbuf log\nsecond line\n' |
+		timeout 60 "$TOOL" log || return 1
 	out=$(cat /sys/kernel/tracing/trace)
 	echo 0 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
 	echo "$out" | grep 'logbuf_record' | tail -n 2
@@ -52,24 +53,31 @@ tool_log() {
 tool_trace_exec() {
 	local out
 	( sleep 1; /bin/true ) &
-	out=$("$TOOL" trace exec --duration 3) || return 1
+	out=$(timeout 60 "$TOOL" trace exec --duration 3) || return 1
 	wait
 	echo "$out" | grep ' exec ' | head -n 3
 	echo "$out" | grep -Eq ' exec (/usr)?/bin/true '
 }
 tool_trace_syscalls_raw() {
-	"$TOOL" trace syscalls,sched_switch --duration 1 --raw /tmp/raw.bin &&
+	timeout 60 "$TOOL" trace syscalls,sched_switch --duration 1 \
+		--raw /tmp/raw.bin &&
 		[ -s /tmp/raw.bin ]
 }
 tool_stat() {
-	local pid fd rc
+	local pid fd rc i
 	"$TOOL" trace sched_switch --duration 5 >/dev/null 2>&1 &
 	pid=$!
 	sleep 2
 	fd=$(ls -l /proc/$pid/fd | sed -n 's/.* \([0-9]*\) -> anon_inode:\[logbuf-cons\].*/\1/p' | head -n1)
-	"$TOOL" stat "$pid" "$fd"
+	timeout 60 "$TOOL" stat "$pid" "$fd"
 	rc=$?
-	wait $pid
+	# A bounded wait: the suite must go on whatever happens.
+	for i in $(seq 60); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	kill -9 "$pid" 2>/dev/null && { echo "trace did not end"; rc=1; }
+	wait "$pid"
 	return $rc
 }
 single tool/log tool_log

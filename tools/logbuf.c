@@ -162,9 +162,16 @@ static int cmd_trace(int argc, char **argv)
 		const void *d;
 		size_t len;
 
-		err = logbuf_recv(rx, &d, &len, 100);
-		if (err == -ETIMEDOUT || err == -EINTR)
+		/*
+		 * Drain, then sleep 10 ms rather than park: a consumer woken
+		 * per event would, when tracing sched_switch, cause an event
+		 * with every sleep of its own.
+		 */
+		err = logbuf_try_recv(rx, &d, &len);
+		if (err == -EAGAIN) {
+			usleep(10000);
 			continue;
+		}
 		if (err)
 			return fail("reading the ring", -err);
 		events++;
