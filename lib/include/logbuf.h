@@ -252,9 +252,11 @@ typedef int (*logbuf_fn)(void *ctx, const void *data, size_t len);
  * @fn: called once per record, in order; returning non-zero stops after
  *	that record (which counts as consumed).
  * @ctx: passed to @fn.
- * @max: most records to consume; 0 means no limit.
+ * @max: most records to consume; 0 means as many as one call may take.
  *
- * The head is published once for the whole batch.
+ * One call walks at most one ring of bytes (capacity), so it returns
+ * however fast producers commit; space goes back to the producers every
+ * eighth of the ring on the way and once more at the end.
  *
  * Return: records consumed (0 if none waits), or -EBADMSG if the ring is
  * corrupt before the first record.

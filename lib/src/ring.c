@@ -226,17 +226,30 @@ struct logbuf_producer *logbuf_producer_new(struct logbuf_ring *r)
 		return NULL;
 	}
 	p = __logbuf_cl_zalloc(sizeof(*p));
-	if (!p) {
-		if (!(r->flags & LOGBUF_RING_MPSC))
-			atomic_store(&r->spsc_busy, 0);
-		return NULL;
-	}
+	if (!p)
+		goto out_busy;
 	p->rv = r->rv;
 	p->ring = r;
 	p->mpsc = !!(r->flags & LOGBUF_RING_MPSC);
+	/*
+	 * An SPSC producer goes on from the shared tail and then keeps its
+	 * own copy; any producer process of a mapped ring may have written
+	 * it, so it is checked like everything else read from shared memory.
+	 * (MPSC producers check the tail on every claim.)
+	 */
 	p->ps.tail = lb_load(&r->rv.prod->tail);
 	p->ps.head = lb_load_acquire(&r->rv.cons->head);
+	if (!p->mpsc && !__logbuf_tail_ok(p->ps.tail)) {
+		free(p);
+		errno = EBADMSG;
+		goto out_busy;
+	}
 	return p;
+
+out_busy:
+	if (!(r->flags & LOGBUF_RING_MPSC))
+		atomic_store(&r->spsc_busy, 0);
+	return NULL;
 }
 
 void logbuf_producer_free(struct logbuf_producer *p)
@@ -294,23 +307,33 @@ void logbuf_consumer_free(struct logbuf_consumer *c)
 int logbuf_consume(struct logbuf_consumer *c, logbuf_fn fn, void *ctx,
 		   unsigned int max)
 {
+	const struct logbuf_rv *rv = &c->rv;
+	uint64_t start = c->cs.head;
 	unsigned int n = 0;
 	const void *data;
 	__u32 len;
 	int err = 0;
 
-	while (!max || n < max) {
-		err = __logbuf_peek(&c->rv, &c->cs, &data, &len);
+	/*
+	 * One ring of bytes at most per call: records behind the head are
+	 * zeroed only when the head is published, so a batch that went on
+	 * past one ring would meet its own first record again.  The space is
+	 * given back in eighths on the way (__logbuf_advance()), so producers
+	 * keep going while a long batch runs, and the call returns however
+	 * fast they are.
+	 */
+	while ((!max || n < max) && c->cs.head - start <= rv->mask) {
+		err = __logbuf_peek(rv, &c->cs, &data, &len);
 		if (err)
 			break;
 		n++;
 		err = fn(ctx, data, len);
-		__logbuf_drop(&c->cs);
+		__logbuf_advance(rv, &c->cs);
 		if (err)
 			break;
 	}
 	if (n)
-		__logbuf_publish_head(&c->rv, &c->cs);
+		__logbuf_publish_head(rv, &c->cs);
 	if (!n && err == -EBADMSG)
 		return err;
 	return n;

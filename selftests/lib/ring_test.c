@@ -367,6 +367,123 @@ TEST_F(q, consume_batches)
 	EXPECT_EQ(0, logbuf_consume(self->c, count_cb, &sum, 0));
 }
 
+/* Counts calls and stops a runaway batch at 1000 of them. */
+static int capped_cb(void *ctx, const void *data, size_t len)
+{
+	(void)data;
+	(void)len;
+	return ++*(int *)ctx >= 1000;
+}
+
+/*
+ * Issue 7, item 1: on an exactly full ring a batch used to come back to its
+ * own first record (not yet zeroed) and hand it out again, endlessly; and
+ * the head it then published was ahead of the tail, wedging the ring.
+ */
+TEST_F(q, consume_full_ring_once_around)
+{
+	uint64_t cap = logbuf_ring_capacity(self->r);
+	unsigned int max, n = cap / 16, i, round;
+	const void *d;
+	size_t len;
+	int calls;
+
+	for (round = 0; round < 3; round++) {
+		/* 0 = no limit, exactly the ring's count, and more. */
+		max = round == 0 ? 0 : round == 1 ? n : 4 * n;
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(0, logbuf_write(self->p, "abcdefgh", 8));
+		ASSERT_EQ(-EAGAIN, logbuf_write(self->p, "x", 1));
+		calls = 0;
+		EXPECT_EQ((int)n, logbuf_consume(self->c, capped_cb, &calls,
+						 max)) TH_LOG("max %u", max);
+		EXPECT_EQ((int)n, calls);
+		/* Not wedged: the space is back and the ring is empty. */
+		EXPECT_EQ(-EAGAIN, logbuf_read(self->c, &d, &len));
+		ASSERT_EQ(0, logbuf_write(self->p, "12345678", 8));
+		ASSERT_EQ(0, logbuf_read(self->c, &d, &len));
+		EXPECT_EQ(8, len);
+		EXPECT_EQ(0, memcmp(d, "12345678", 8));
+		logbuf_release(self->c);
+		EXPECT_EQ(0, logbuf_consume(self->c, capped_cb, &calls, 0));
+	}
+}
+
+/* A batch walks at most one ring of bytes, however fast producers are. */
+static int refill_cb(void *ctx, const void *data, size_t len)
+{
+	struct logbuf_producer *p = ctx;
+
+	(void)data;
+	(void)len;
+	/* Every record consumed is replaced at once (room permitting). */
+	logbuf_write(p, "abcdefgh", 8);
+	logbuf_write(p, "abcdefgh", 8);
+	return 0;
+}
+
+TEST_F(q, consume_returns_while_producers_keep_up)
+{
+	uint64_t cap = logbuf_ring_capacity(self->r);
+	int i, n;
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, logbuf_write(self->p, "abcdefgh", 8));
+	n = logbuf_consume(self->c, refill_cb, self->p, 0);
+	EXPECT_LT(0, n);
+	EXPECT_GE(cap / 16, (uint64_t)n);
+}
+
+/*
+ * Issue 7, item 2: a producer must not trust the shared tail.  A hostile
+ * co-producer of a mapped ring can store any value there; an unaligned tail
+ * made the next claim write a header past the end of the data area.
+ */
+TEST_F(q, hostile_tail_is_ebadmsg_never_a_stray_write)
+{
+	uint64_t cap = logbuf_ring_capacity(self->r);
+	struct logbuf_prod *prod = self->p->rv.prod;
+	int i, mpsc = self->p->mpsc;
+	struct logbuf_producer *p2;
+	void *d;
+
+	for (i = 0; i < 3; i++) {
+		static const uint64_t bad[] = { 3, 5, 7 };
+
+		prod->tail = 2 * cap - bad[i];
+		if (mpsc) {
+			EXPECT_EQ(-EBADMSG, logbuf_claim(self->p, 8, &d));
+		} else {
+			/* A producer attached now starts from that tail. */
+			logbuf_producer_free(self->p);
+			errno = 0;
+			p2 = logbuf_producer_new(self->r);
+			EXPECT_EQ(NULL, p2);
+			EXPECT_EQ(EBADMSG, errno);
+			logbuf_producer_free(p2);
+			/* Still refused: the tail is as bad as before. */
+			self->p = logbuf_producer_new(self->r);
+			ASSERT_EQ(NULL, self->p);
+		}
+	}
+}
+
+/* A tail more than a ring ahead of the head is a lie too. */
+TEST_F(q, tail_beyond_head_plus_capacity_is_ebadmsg)
+{
+	uint64_t cap = logbuf_ring_capacity(self->r);
+	void *d;
+
+	if (!self->p->mpsc)
+		SKIP(return, "SPSC keeps its own tail");
+	self->p->rv.prod->tail = 4 * cap;
+	EXPECT_EQ(-EBADMSG, logbuf_claim(self->p, 8, &d));
+	/* The honest value again: back to work. */
+	self->p->rv.prod->tail = 0;
+	EXPECT_EQ(0, logbuf_claim(self->p, 8, &d));
+	logbuf_abort(self->p);
+}
+
 TEST_F(q, corrupt_header_is_ebadmsg)
 {
 	struct logbuf_ring_stats st;

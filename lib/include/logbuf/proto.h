@@ -119,19 +119,42 @@ static inline __u64 __logbuf_need(__u64 mask, __u64 t, __u64 total,
  * Is [t, t + need) free?  The cached head is refreshed only when it says no.
  * A head from shared memory may be anything: if it is ahead of t the
  * subtraction wraps to a huge value and the answer is "no room".
+ *
+ * Return: 1 (room), 0 (full right now), or -EBADMSG when t is more than a
+ * ring ahead of a head loaded after it.  That never happens with honest
+ * peers: t was the tail when it was loaded, the head only grows, and the
+ * tail is never more than a ring ahead of the head (a claim needs room).
+ * A head ahead of t is honest for MPSC (other producers and the consumer
+ * moved on since t was loaded) and reads as "no room": the caller's CAS or
+ * retry reloads t.
  */
-static inline bool __logbuf_room(const struct logbuf_rv *r, __u64 *head,
-				 __u64 t, __u64 need)
+static inline int __logbuf_room(const struct logbuf_rv *r, __u64 *head,
+				__u64 t, __u64 need)
 {
+	__u64 ahead;
+
 	if (t + need - *head <= r->mask + 1)
-		return true;
+		return 1;
 	/*
 	 * Pairs with the store-release of cons->head in
 	 * __logbuf_publish_head(): the consumer zeroed the space before
 	 * publishing it, and this producer writes into it only after this load.
 	 */
 	*head = lb_load_acquire(&r->cons->head);
+	ahead = t - *head;
+	if (lb_unlikely(ahead > r->mask + 1 && (__s64)ahead > 0))
+		return -EBADMSG;
 	return t + need - *head <= r->mask + 1;
+}
+
+/*
+ * A tail read from shared memory: every in-bounds access of a claim follows
+ * from its alignment (the padding to the end of the array is then a whole
+ * number of headers, and a header never straddles the end).
+ */
+static inline bool __logbuf_tail_ok(__u64 t)
+{
+	return !(t % LOGBUF_ALIGN);
 }
 
 static inline int __logbuf_check_len(const struct logbuf_rv *r, __u64 len)
@@ -163,10 +186,12 @@ static inline __u64 __logbuf_put_pad(const struct logbuf_rv *r, __u64 t,
  * @data: out: where to write the payload.
  *
  * Only one producer may use an SPSC ring at a time.  The claim is open until
- * __logbuf_commit() or __logbuf_abort().
+ * __logbuf_commit() or __logbuf_abort().  @ps->tail is private; whoever
+ * initialises it from the shared tail checks it with __logbuf_tail_ok().
  *
  * Return: 0, -EINVAL for a zero length, -E2BIG for a record that can never
- * fit, -EAGAIN when the ring is full right now.
+ * fit, -EAGAIN when the ring is full right now, -EBADMSG when the consumer's
+ * head is impossible.
  */
 static inline int __logbuf_spsc_claim(const struct logbuf_rv *r,
 				    struct logbuf_pstate *ps, __u64 len,
@@ -179,7 +204,10 @@ static inline int __logbuf_spsc_claim(const struct logbuf_rv *r,
 		return err;
 	total = logbuf_total(len);
 	need = __logbuf_need(r->mask, t, total, &pad);
-	if (lb_unlikely(!__logbuf_room(r, &ps->head, t, need))) {
+	err = __logbuf_room(r, &ps->head, t, need);
+	if (lb_unlikely(err <= 0)) {
+		if (err < 0)
+			return err;
 		lb_store(&r->prod->full, lb_load(&r->prod->full) + 1);
 		return -EAGAIN;
 	}
@@ -206,7 +234,8 @@ static inline int __logbuf_spsc_claim(const struct logbuf_rv *r,
  * compare-and-swap; at the wrap the padding and the record are claimed by the
  * same swap, so no other producer can slip in between.
  *
- * Return: as __logbuf_spsc_claim().
+ * Return: as __logbuf_spsc_claim(); -EBADMSG also for an unaligned tail (a
+ * hostile co-producer wrote it).
  */
 static inline int __logbuf_mpsc_claim(const struct logbuf_rv *r,
 				    struct logbuf_pstate *ps, __u64 len,
@@ -221,8 +250,17 @@ static inline int __logbuf_mpsc_claim(const struct logbuf_rv *r,
 	/* Producers order nothing through the tail: relaxed load and CAS. */
 	t = lb_load(&r->prod->tail);
 	do {
+		/*
+		 * Any producer process may write the tail: an unaligned one
+		 * would put our header across the end of the data area.
+		 */
+		if (lb_unlikely(!__logbuf_tail_ok(t)))
+			return -EBADMSG;
 		need = __logbuf_need(r->mask, t, total, &pad);
-		if (lb_unlikely(!__logbuf_room(r, &ps->head, t, need))) {
+		err = __logbuf_room(r, &ps->head, t, need);
+		if (lb_unlikely(err <= 0)) {
+			if (err < 0)
+				return err;
 			lb_add(&r->prod->full, 1);
 			return -EAGAIN;
 		}
