@@ -18,8 +18,15 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-/* Records per work run; then the work requeues itself and lets others run. */
-#define LOGBUF_DRAIN_BUDGET	256
+/*
+ * One work run delivers at most this many records and walks at most this
+ * many bytes of the ring (records and skips); then the work requeues
+ * itself, and the worker lets others run before it comes back.  The byte
+ * bound is what keeps a producer that writes nothing but 8-byte skips from
+ * holding the CPU: every step of the drain is paid for by bytes it walks.
+ */
+#define LOGBUF_DRAIN_RECORDS	256
+#define LOGBUF_DRAIN_BYTES	(256U << 10)
 
 /**
  * struct logbuf_kcons - the kernel consumer of one ring
@@ -50,79 +57,102 @@ static void logbuf_deliver(struct logbuf_kring *r, struct logbuf_kcons *kc,
 	if (kc->ops)
 		kc->ops->record(kc->priv, r->id, data, len);
 	else
-		trace_logbuf_record(r->id, data, len);
+		trace_logbuf_record(r->id, r->uid, data, len);
 }
 
+enum logbuf_drain_next { DRAIN_MORE, DRAIN_IDLE, DRAIN_DONE, DRAIN_BROKEN };
+
 /*
- * No record at the head.  With producers gone, step over dead claims (true:
- * look again).  Else announce the sleep and look again (true: a record came
- * in between, so go on draining; false: sleep until the doorbell).
+ * No record at the head.  @gone: NO_PROD was seen (acquire) before the
+ * look that found the head empty, so that look saw every commit there will
+ * ever be (Documentation/userspace-api/logbuf.rst, "The last record").
+ * Then step over dead claims (DRAIN_MORE: look again), or finish.  Without
+ * @gone, announce the sleep and look again: DRAIN_MORE if a record came in
+ * between, else DRAIN_IDLE until the doorbell or the last producer's close
+ * queues the work again.
  */
-static bool logbuf_kcons_idle(struct logbuf_kring *r, struct logbuf_kcons *kc)
+static enum logbuf_drain_next logbuf_kcons_idle(struct logbuf_kring *r,
+						struct logbuf_kcons *kc,
+						bool gone)
 {
 	u64 head = kc->cs.head;
 	s64 n;
 
-	if (atomic_read(&r->kstate) & LOGBUF_STATE_NO_PROD) {
+	if (gone) {
 		n = __logbuf_skip_dead(&r->rv, &kc->cs,
 				       READ_ONCE(r->rv.prod->tail));
 		if (n > 0)
-			return true;
+			return DRAIN_MORE;
 		if (n == -ENODATA) {
 			atomic64_add(kc->cs.head - head, &r->lost);
 			WRITE_ONCE(r->rv.cons->lost, atomic64_read(&r->lost));
 		}
-		return false;
+		return n == -EBADMSG ? DRAIN_BROKEN : DRAIN_DONE;
 	}
 	/* Pairs with the producers' barrier in logbuf_ring_notify(). */
 	logbuf_kring_set_waiting(r);
-	return logbuf_kring_ready(r) > 0;
+	return logbuf_kring_ready(r) > 0 ? DRAIN_MORE : DRAIN_IDLE;
 }
-
-enum logbuf_drain_next { DRAIN_MORE, DRAIN_IDLE, DRAIN_STOP };
 
 static void logbuf_kcons_work(struct work_struct *work)
 {
 	struct logbuf_kcons *kc = container_of(work, struct logbuf_kcons, work);
 	enum logbuf_drain_next next = DRAIN_MORE;
 	struct logbuf_kring *r = kc->ring;
+	unsigned int records = 0;
 	bool finished = false;
 	const void *data;
-	int budget, err;
-	u32 len;
+	u64 start;
+	u32 len, st;
+	int err;
 
 	mutex_lock(&kc->lock);
 	if (kc->done)
 		goto out_unlock;
-	for (budget = LOGBUF_DRAIN_BUDGET; budget; budget--) {
-		if (atomic_read(&r->kstate) & LOGBUF_STATE_BROKEN) {
-			next = DRAIN_STOP;
+	start = kc->cs.head;
+	while (next == DRAIN_MORE) {
+		if (records >= LOGBUF_DRAIN_RECORDS ||
+		    kc->cs.head - start >= LOGBUF_DRAIN_BYTES)
+			break;
+		/*
+		 * Pairs with the full barrier before NO_PROD is set in
+		 * logbuf_kring_set_state(): NO_PROD seen here means every
+		 * commit of every producer is visible to the look below.
+		 */
+		st = atomic_read_acquire(&r->kstate);
+		if (st & LOGBUF_STATE_BROKEN) {
+			next = DRAIN_BROKEN;
 			break;
 		}
-		err = __logbuf_peek(&r->rv, &kc->cs, &data, &len);
+		err = __logbuf_peek_max(&r->rv, &kc->cs, &data, &len,
+					LOGBUF_DRAIN_BYTES);
 		if (!err) {
 			logbuf_deliver(r, kc, data, len);
 			__logbuf_advance(&r->rv, &kc->cs);
+			records++;
 			continue;
 		}
 		if (err == -EBADMSG) {
 			atomic64_inc(&r->errors);
 			pr_debug("ring %llu: corrupt record header\n", r->id);
 			logbuf_kring_set_state(r, LOGBUF_STATE_BROKEN);
-			next = DRAIN_STOP;
+			next = DRAIN_BROKEN;
 			break;
 		}
-		if (!logbuf_kcons_idle(r, kc)) {
-			next = DRAIN_IDLE;
-			break;
-		}
+		next = logbuf_kcons_idle(r, kc, st & LOGBUF_STATE_NO_PROD);
 	}
 	__logbuf_publish_head(&r->rv, &kc->cs);
 	if (next == DRAIN_MORE) {
 		/* Out of budget with records left: let others run, go on. */
 		logbuf_kcons_kick(r);
-	} else if (atomic_read(&r->kstate) & LOGBUF_STATE_NO_PROD) {
-		/* No producer can ever write again: the consumer is done. */
+	} else if (next == DRAIN_DONE ||
+		   (next == DRAIN_BROKEN &&
+		    (atomic_read(&r->kstate) & LOGBUF_STATE_NO_PROD))) {
+		/*
+		 * Done only on the evidence of a look made after NO_PROD was
+		 * seen: no producer can ever commit again and nothing
+		 * committed is left.  (A broken ring is never read again.)
+		 */
 		kc->done = true;
 		finished = true;
 	}

@@ -81,14 +81,17 @@ static int read_trace(uint64_t id, char (*out)[128], int max)
 
 	if (!f)
 		return -1;
-	snprintf(key, sizeof(key), "logbuf_record: ring=%llu len=",
+	snprintf(key, sizeof(key), "logbuf_record: ring=%llu uid=",
 		 (unsigned long long)id);
 	while (fgets(line, sizeof(line), f) && n < max) {
 		char *p = strstr(line, key), *sp;
 
 		if (!p)
 			continue;
-		sp = strchr(p + strlen(key), ' ');
+		p = strstr(p, " len=");
+		if (!p)
+			continue;
+		sp = strchr(p + 5, ' ');
 		if (!sp)
 			continue;
 		sp[strcspn(sp, "\n")] = 0;
@@ -417,6 +420,51 @@ TEST(sigkill_at_random_points)
 	}
 	TH_LOG("%d of 10 rounds delivered every survivor record", complete);
 	tracefs_write("events/logbuf/logbuf_record/enable", "0");
+}
+
+/*
+ * Issue 7, item 6: a payload must not forge trace lines.  This one holds a
+ * newline and then what reads as another event of pid 1; the trace must show
+ * it escaped, on the logbuf_record line, with the writer's uid.
+ */
+TEST_F(kc, payload_cannot_forge_trace_lines)
+{
+	static const char forged[] =
+		"innocent\n            init-1       [000] .....   "
+		"1.000000: sched_process_exec: filename=/bin/sh pid=1 "
+		"old_pid=1\r\x1b[2J\x7f\x80\xff";
+	struct logbuf_sender *tx = logbuf_sender_open(self->pfd);
+	char line[4096], key[64];
+	int events = 0, escaped = 0;
+	FILE *f;
+
+	ASSERT_NE(NULL, tx);
+	ASSERT_EQ(0, logbuf_send(tx, forged, sizeof(forged) - 1));
+	ASSERT_EQ(0, wait_consumed(self->pfd, 1));
+	f = fopen(TRACEFS "/trace", "r");
+	ASSERT_NE(NULL, f);
+	snprintf(key, sizeof(key), "logbuf_record: ring=%llu uid=%u ",
+		 (unsigned long long)self->id, (unsigned int)getuid());
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		/* The forged event must never stand as a line of its own. */
+		EXPECT_EQ(NULL, strstr(line, "sched_process_exec") &&
+				!strstr(line, "logbuf_record") ? line : NULL)
+			TH_LOG("forged line: %s", line);
+		/* No raw control byte reaches the text output. */
+		EXPECT_EQ(NULL, strpbrk(line, "\r\x1b\x7f\x80"));
+		if (!strstr(line, key))
+			continue;
+		events++;
+		TH_LOG("%s", line);
+		if (strstr(line, "innocent\\n ") && strstr(line, "\\r\\e"))
+			escaped++;
+	}
+	fclose(f);
+	EXPECT_EQ(1, events);
+	EXPECT_EQ(1, escaped);
+	logbuf_sender_free(tx);
 }
 
 TEST(flags_and_ends)

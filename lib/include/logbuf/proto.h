@@ -378,22 +378,25 @@ static inline int __logbuf_hdr_kind(__u32 l, __u64 room)
 }
 
 /**
- * __logbuf_peek() - find the oldest committed record
+ * __logbuf_peek_max() - find the oldest committed record, bounded
  * @r: the ring.
  * @cs: the consumer's state.
  * @data: out: the payload.
  * @len: out: its length.
+ * @max: skip bytes to pass over at most (at least one skip is passed).
  *
  * Skip records in front of it are zeroed and released on the way.  At most
- * one ring's worth of skips is passed over per call, so a producer that
- * writes skips forever cannot keep the caller here.
+ * @max bytes of skips are passed over per call, so a producer that writes
+ * skips forever cannot keep the caller here; the caller then gets -EAGAIN
+ * with a committed skip at the head, and its next call goes on.
  *
- * Return: 0, -EAGAIN when no committed record waits, -EBADMSG when the
- * header at the head is impossible (the ring is corrupt; nothing is touched).
+ * Return: 0, -EAGAIN when no committed record waits (or @max bytes of skips
+ * were passed), -EBADMSG when the header at the head is impossible (the
+ * ring is corrupt; nothing is touched).
  */
-static inline int __logbuf_peek(const struct logbuf_rv *r,
-			      struct logbuf_cstate *cs, const void **data,
-			      __u32 *len)
+static inline int __logbuf_peek_max(const struct logbuf_rv *r,
+				    struct logbuf_cstate *cs,
+				    const void **data, __u32 *len, __u64 max)
 {
 	__u64 skipped = 0;
 
@@ -424,7 +427,7 @@ static inline int __logbuf_peek(const struct logbuf_rv *r,
 		cs->skips++;
 		skipped += n;
 		__logbuf_maybe_publish(r, cs);
-		if (skipped > r->mask)
+		if (skipped >= max)
 			break;
 	}
 	/*
@@ -433,6 +436,25 @@ static inline int __logbuf_peek(const struct logbuf_rv *r,
 	 */
 	__logbuf_publish_head(r, cs);
 	return -EAGAIN;
+}
+
+/**
+ * __logbuf_peek() - find the oldest committed record
+ * @r: the ring.
+ * @cs: the consumer's state.
+ * @data: out: the payload.
+ * @len: out: its length.
+ *
+ * As __logbuf_peek_max() with one ring of skips at most.
+ *
+ * Return: 0, -EAGAIN when no committed record waits, -EBADMSG when the
+ * header at the head is impossible (the ring is corrupt; nothing is touched).
+ */
+static inline int __logbuf_peek(const struct logbuf_rv *r,
+				struct logbuf_cstate *cs, const void **data,
+				__u32 *len)
+{
+	return __logbuf_peek_max(r, cs, data, len, r->mask + 1);
 }
 
 /* Advance past the record handed out by __logbuf_peek(). */
