@@ -35,6 +35,11 @@
  * @kc: the kernel consumer, for LOGBUF_CREATE_KERNEL_CONS rings.
  * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
  * @tp_events: LOGBUF_EV_* tracepoint sources attached (under their lock).
+ * @user: the creator's user, whose RLIMIT_MEMLOCK the pages are charged
+ *	to (NULL when the creator had CAP_IPC_LOCK: not charged).
+ * @uid: the creator's uid, in the initial user namespace: the owner shown
+ *	in the trace event and in /sys/class/misc/logbuf/rings.
+ * @pid: the creator's pid (global), for the same listing.
  * @rcu: frees the struct after lookups by id are done with it.
  */
 struct logbuf_kring {
@@ -58,6 +63,9 @@ struct logbuf_kring {
 	struct logbuf_kcons *kc;
 	struct logbuf_kprod *kp;
 	u32 tp_events;
+	struct user_struct *user;
+	u32 uid;
+	pid_t pid;
 	struct rcu_head rcu;
 };
 
@@ -73,6 +81,7 @@ struct logbuf_end {
 
 extern unsigned long logbuf_max_capacity;
 extern struct workqueue_struct *logbuf_wq;
+extern const struct attribute_group *logbuf_dev_groups[];
 
 struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends);
 struct logbuf_kring *logbuf_kring_find(u64 id);
@@ -93,7 +102,6 @@ void logbuf_kcons_free(struct logbuf_kring *r);
 int logbuf_kprod_new(struct logbuf_kring *r);
 void logbuf_kprod_free(struct logbuf_kring *r);
 
-long logbuf_test_produce(struct logbuf_kring *r, void __user *uarg);
 long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg);
 void logbuf_tp_detach_all(struct logbuf_kring *r);
 

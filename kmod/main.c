@@ -127,6 +127,7 @@ static struct miscdevice logbuf_misc = {
 	.name	= "logbuf",
 	.fops	= &logbuf_dev_fops,
 	.mode	= 0666,
+	.groups	= logbuf_dev_groups,
 };
 
 /* Kernel consumers drain here; destroying it at exit waits for them. */

@@ -4,7 +4,13 @@
  * kernel takes at the shared data (is a record waiting at the head?).
  */
 
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/device.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
@@ -13,6 +19,47 @@
 static atomic64_t logbuf_next_id = ATOMIC64_INIT(0);
 /* Rings by id, for the in-kernel API.  Lookups are RCU-protected. */
 static DEFINE_XARRAY(logbuf_rings);
+/* Every ring alive, and the pages they hold: /sys/class/misc/logbuf. */
+static atomic_long_t logbuf_nr_rings = ATOMIC_LONG_INIT(0);
+static atomic_long_t logbuf_nr_pages = ATOMIC_LONG_INIT(0);
+
+/*
+ * Charge @pages to the calling user's locked memory, against
+ * RLIMIT_MEMLOCK, as io_uring and the BPF maps of older kernels do: ring
+ * pages are pinned, unswappable kernel memory that outlives the creator's
+ * fds (a mapping keeps a ring alive), so neither the fd limit nor the OOM
+ * killer bounds them.  CAP_IPC_LOCK lifts the limit (and the charge).
+ *
+ * Return: the charged user (a reference), NULL if not charged, or an
+ * ERR_PTR(-ENOMEM) when the limit would be exceeded.
+ */
+static struct user_struct *logbuf_charge(unsigned long pages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	struct user_struct *user;
+	unsigned long cur, new;
+
+	if (capable(CAP_IPC_LOCK))
+		return NULL;
+	user = get_current_user();
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		new = cur + pages;
+		if (new < cur || new > limit) {
+			free_uid(user);
+			return ERR_PTR(-ENOMEM);
+		}
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+	return user;
+}
+
+static void logbuf_uncharge(struct user_struct *user, unsigned long pages)
+{
+	if (!user)
+		return;
+	atomic_long_sub(pages, &user->locked_vm);
+	free_uid(user);
+}
 
 static void logbuf_free_pages(struct page **pages, unsigned int n)
 {
@@ -34,7 +81,21 @@ static void logbuf_kring_free(struct logbuf_kring *r)
 	vunmap(r->vaddr);
 	/* Pages still mapped somewhere keep their own references. */
 	logbuf_free_pages(r->pages, r->nr_pages);
+	logbuf_uncharge(r->user, r->nr_pages);
+	atomic_long_sub(r->nr_pages, &logbuf_nr_pages);
+	atomic_long_dec(&logbuf_nr_rings);
 	kfree_rcu(r, rcu);
+	/*
+	 * Every ring pins the module until it is freed, so that rmmod never
+	 * waits for a kernel consumer's final drain (it is refused instead,
+	 * at once and quietly).  If this was the last reference, the code
+	 * still to run here is protected by the module's exit: the last put
+	 * happens in a file release (the file's owner is pinned until it
+	 * returns), in a drain work item (exit destroys the workqueue, which
+	 * waits for it), or in another module that uses our symbols (it pins
+	 * us).
+	 */
+	module_put(THIS_MODULE);
 }
 
 /* Give @r its kernel ends (LOGBUF_CREATE_KERNEL_*) and an id to find it by. */
@@ -70,15 +131,28 @@ static int logbuf_kring_setup(struct logbuf_kring *r, u32 kends)
  */
 struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 {
-	unsigned int i, n = LOGBUF_CTL_PAGES + (capacity >> PAGE_SHIFT);
+	unsigned int i = 0, n = LOGBUF_CTL_PAGES + (capacity >> PAGE_SHIFT);
+	struct user_struct *user;
 	struct logbuf_kring *r;
 	struct page **pages;
+	int err = -ENOMEM;
 	void *vaddr;
 
+	user = logbuf_charge(n);
+	if (IS_ERR(user))
+		return ERR_CAST(user);
 	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
 	if (!pages)
-		return ERR_PTR(-ENOMEM);
+		goto out_uncharge;
 	for (i = 0; i < n; i++) {
+		/* A big ring takes a while: let others run, heed SIGKILL. */
+		if (i && !(i % 1024)) {
+			cond_resched();
+			if (fatal_signal_pending(current)) {
+				err = -EINTR;
+				goto out_free_pages;
+			}
+		}
 		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
 				      __GFP_NOWARN);
 		if (!pages[i])
@@ -91,6 +165,10 @@ struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 	if (!r)
 		goto out_unmap;
 
+	/* Our caller is an ioctl of our own device: the module is pinned. */
+	__module_get(THIS_MODULE);
+	atomic_long_inc(&logbuf_nr_rings);
+	atomic_long_add(n, &logbuf_nr_pages);
 	kref_init(&r->ref);
 	init_waitqueue_head(&r->wq);
 	r->id = atomic64_inc_return(&logbuf_next_id);
@@ -99,6 +177,9 @@ struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 	r->nr_pages = n;
 	r->pages = pages;
 	r->vaddr = vaddr;
+	r->user = user;
+	r->uid = from_kuid_munged(&init_user_ns, current_uid());
+	r->pid = task_tgid_nr(current);
 	r->rv.meta = vaddr + LOGBUF_PGOFF_META * PAGE_SIZE;
 	r->rv.cons = vaddr + LOGBUF_PGOFF_CONS * PAGE_SIZE;
 	r->rv.prod = vaddr + LOGBUF_PGOFF_PROD * PAGE_SIZE;
@@ -122,7 +203,9 @@ out_unmap:
 	vunmap(vaddr);
 out_free_pages:
 	logbuf_free_pages(pages, i);
-	return ERR_PTR(-ENOMEM);
+out_uncharge:
+	logbuf_uncharge(user, n);
+	return ERR_PTR(err);
 }
 
 static void logbuf_kring_release(struct kref *ref)
@@ -164,6 +247,15 @@ void logbuf_kring_put(struct logbuf_kring *r)
  */
 void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits)
 {
+	/*
+	 * Full barrier: pairs with the drain's load-acquire of kstate
+	 * (logbuf_kcons_work()).  Every commit made before the last producer
+	 * end went away is ordered before NO_PROD: a user producer's stores
+	 * reach us through the unmapping and the final fput() (fully ordered
+	 * reference drops), a kernel producer's through its own program
+	 * order.
+	 */
+	smp_mb__before_atomic();
 	atomic_or(bits, &r->kstate);
 	/*
 	 * Release: pairs with the consumer's load-acquire of meta->state in
@@ -235,3 +327,56 @@ int logbuf_kring_ready(struct logbuf_kring *r)
 		return kind;
 	return kind != LOGBUF_HDR_EMPTY;
 }
+
+/* /sys/class/misc/logbuf/rings: one line per ring, for administrators. */
+static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct logbuf_kring *r;
+	unsigned long id, more = 0;
+	int len;
+
+	len = sysfs_emit(buf, "%-10s %-10s %-8s %-6s %-12s %s\n", "id", "uid",
+			 "pid", "flags", "capacity", "pages");
+	rcu_read_lock();
+	xa_for_each(&logbuf_rings, id, r) {
+		/* Keep room for the last line. */
+		if (len > PAGE_SIZE - 128) {
+			more++;
+			continue;
+		}
+		len += sysfs_emit_at(buf, len, "%-10llu %-10u %-8d %-6x %-12llu %u\n",
+				     r->id, r->uid, r->pid, r->flags,
+				     r->capacity, r->nr_pages);
+	}
+	rcu_read_unlock();
+	if (more)
+		len += sysfs_emit_at(buf, len, "... %lu more\n", more);
+	return len;
+}
+static DEVICE_ATTR_RO(rings);
+
+/* Totals: rings alive and the kernel memory they hold, in bytes. */
+static ssize_t usage_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "rings %ld\nbytes %ld\n",
+			  atomic_long_read(&logbuf_nr_rings),
+			  atomic_long_read(&logbuf_nr_pages) << PAGE_SHIFT);
+}
+static DEVICE_ATTR_RO(usage);
+
+static struct attribute *logbuf_dev_attrs[] = {
+	&dev_attr_rings.attr,
+	&dev_attr_usage.attr,
+	NULL,
+};
+
+static const struct attribute_group logbuf_dev_group = {
+	.attrs = logbuf_dev_attrs,
+};
+
+const struct attribute_group *logbuf_dev_groups[] = {
+	&logbuf_dev_group,
+	NULL,
+};
