@@ -71,6 +71,23 @@ static void logbuf_kprod_drop(struct logbuf_kring *r)
 	WRITE_ONCE(r->rv.prod->dropped, atomic64_inc_return(&r->dropped));
 }
 
+/*
+ * The consumer published a head no honest consumer can have (the tail is
+ * more than a ring ahead of it).  Mark the ring broken from any context:
+ * the state words are atomics, and the wake-up of the consumer's poll goes
+ * through the irq_work (waking a queue takes its lock, not NMI-safe).
+ */
+static void logbuf_kprod_broken(struct logbuf_kring *r)
+{
+	if (atomic_fetch_or(LOGBUF_STATE_BROKEN, &r->kstate) &
+	    LOGBUF_STATE_BROKEN)
+		return;
+	atomic64_inc(&r->errors);
+	atomic_or(LOGBUF_STATE_BROKEN, (atomic_t *)&r->rv.meta->state);
+	atomic_set(&r->kp->force, 1);
+	irq_work_queue(&r->kp->wake);
+}
+
 /**
  * logbuf_reserve() - reserve space for a record in a kernel-producer ring
  * @r: the ring (from logbuf_ring_get()).
@@ -89,13 +106,17 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 	struct logbuf_kprod *kp = r->kp;
 	struct logbuf_pstate ps = { .head = READ_ONCE(kp->head) };
 	void *data;
+	int err;
 
 	if (atomic_read(&r->kstate) &
 	    (LOGBUF_STATE_NO_CONS | LOGBUF_STATE_BROKEN)) {
 		logbuf_kprod_drop(r);
 		return NULL;
 	}
-	if (__logbuf_mpsc_claim(&kp->rv, &ps, len, &data)) {
+	err = __logbuf_mpsc_claim(&kp->rv, &ps, len, &data);
+	if (err) {
+		if (err == -EBADMSG)
+			logbuf_kprod_broken(r);
 		logbuf_kprod_drop(r);
 		return NULL;
 	}

@@ -16,6 +16,15 @@ struct logbuf_kring;
  * @record: called once per record, in ring order, from the ring's drain
  *	work (process context, may sleep, never concurrently for one ring).
  *	@data is valid only during the call.
+ *
+ * UNTRUSTED, CHANGING MEMORY: @data points into the ring's data area,
+ * which every producer process has mapped writable.  A hostile producer
+ * can change any byte of the payload while @record runs.  @len is the
+ * kernel's own copy and is safe, and @data + @len lies inside the ring;
+ * everything else is not.  Read each byte at most once (READ_ONCE(), or
+ * copy the payload first and look only at the copy): a value checked and
+ * then read again may have changed in between (a double fetch).  Never
+ * pass @data to code that parses it in place.
  */
 struct logbuf_sink_ops {
 	void (*record)(void *priv, u64 ring_id, const void *data, u32 len);

@@ -21,8 +21,12 @@ static void testsink_record(void *priv, u64 ring_id, const void *data, u32 len)
 	const u8 *p = data;
 	u32 i;
 
+	/*
+	 * @data is shared with user space and may change under us (see
+	 * logbuf_api.h): each byte is read exactly once.
+	 */
 	for (i = 0; i < len; i++)
-		hash = (hash ^ p[i]) * 16777619u;
+		hash = (hash ^ READ_ONCE(p[i])) * 16777619u;
 	bytes += len;
 	/* Readers poll "records": publish it after the rest. */
 	smp_store_release(&records, records + 1);
