@@ -78,10 +78,13 @@ kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
 
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod clean
 
 run:
 	scripts/deps.sh lib

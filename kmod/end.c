@@ -235,10 +235,6 @@ static long logbuf_end_ioctl(struct file *file, unsigned int cmd,
 		return logbuf_stats(end, uarg);
 	case LOGBUF_IOC_INFO:
 		return logbuf_info(end, uarg);
-	case LOGBUF_IOC_TEST_PRODUCE:
-		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
-			return -EOPNOTSUPP;
-		return logbuf_test_produce(end->ring, uarg);
 	case LOGBUF_IOC_ATTACH:
 		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
 			return -EOPNOTSUPP;

@@ -59,8 +59,10 @@ checkpatch() {
 	local cp="perl $KSRC/checkpatch.pl --no-tree --terse --show-types -q"
 	# The compat header is the one place where version checks belong.
 	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/kcons.c \
-		kmod/kprod.c kmod/testprod.c kmod/logbuf.h kmod/logbuf_api.h \
+		kmod/kprod.c kmod/logbuf.h kmod/logbuf_api.h \
 		kmod/trace.h selftests/kmod/sink/logbuf_testsink.c \
+		selftests/kmod/testprod/logbuf_testprod.c \
+		selftests/kmod/testprod/testprod.h \
 		uapi/linux/logbuf.h \
 		lib/include/logbuf/*.h &&
 	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
@@ -90,7 +92,7 @@ vm_tests() {
 	rm -f "$B/vm-guest.log"
 	timeout 1500 vng --disable-kvm -r "/boot/vmlinuz-$kver" --cpus 2 \
 		--memory 2G --rwdir="/tmp/logbuf-out=$B" --exec \
-		"$ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko $ROOT/selftests/kmod/sink/logbuf_testsink.ko /tmp/logbuf-out" \
+		"$ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko $ROOT/selftests/kmod/sink/logbuf_testsink.ko $ROOT/selftests/kmod/testprod/logbuf_testprod.ko /tmp/logbuf-out" \
 		</dev/null >"$B/vm.log" 2>&1
 	rc=$?
 	if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then

@@ -5,12 +5,14 @@
 # the unload, and check the kernel log and taint.  Output: framed TAP for
 # scripts/tap.awk, on stdout and, if given, in <out dir>/vm-guest.log (the
 # console can lose its tail when the guest powers off).
-# Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko> [<out dir>]
+# Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko> <testprod.ko>
+#                    [<out dir>]
 set -u
 B=$1
 KO=$2
 SINK=$3
-OUT=${4:-}
+TPROD=$4
+OUT=${5:-}
 
 if [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ]; then
 	export LOGBUF_VM_LOGGING=1
@@ -27,6 +29,7 @@ echo "# guest kernel $(uname -r), $(nproc) cpus"
 taint0=$(cat /proc/sys/kernel/tainted)
 single insmod insmod "$KO"
 single insmod_testsink insmod "$SINK"
+single insmod_testprod insmod "$TPROD"
 mountpoint -q /sys/kernel/tracing ||
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 udevadm settle 2>/dev/null
@@ -100,6 +103,7 @@ taint_clean() {
 	[ $(( (t & ~taint0) & ~(4096 | 8192) )) = 0 ]
 }
 single rmmod_testsink rmmod logbuf_testsink
+single rmmod_testprod rmmod logbuf_testprod
 single rmmod rmmod logbuf
 single dev_gone_after_rmmod test ! -e /dev/logbuf
 single kernel_log_clean kernel_log_clean

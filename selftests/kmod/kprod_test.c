@@ -10,6 +10,7 @@
 #include "kselftest_harness.h"
 #include "logbuf.h"
 #include "kring.h"
+#include "testprod/testprod.h"
 #include "../common/testrec.h"
 
 struct drain {
@@ -68,10 +69,31 @@ static void *drain_fn(void *arg)
 	return NULL;
 }
 
+static uint64_t ring_id(int fd)
+{
+	struct logbuf_info info = { .size = sizeof(info) };
+
+	return ioctl(fd, LOGBUF_IOC_INFO, &info) ? 0 : info.id;
+}
+
+/* Run the test module's producers on the ring of @cfd. */
 static int produce(int cfd, struct logbuf_test_produce *a)
 {
+	int dev = open(LOGBUF_TEST_DEV, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (dev < 0)
+		return -errno;
 	a->size = sizeof(*a);
-	return ioctl(cfd, LOGBUF_IOC_TEST_PRODUCE, a) ? -errno : 0;
+	a->ring_id = ring_id(cfd);
+	if (ioctl(dev, LOGBUF_TEST_IOC_PRODUCE, a))
+		err = -errno;
+	close(dev);
+	return err;
+}
+
+static int have_testprod(void)
+{
+	return !access(LOGBUF_TEST_DEV, R_OK | W_OK);
 }
 
 FIXTURE(kp) {
@@ -83,6 +105,7 @@ FIXTURE_VARIANT(kp) {
 	uint32_t threads;
 	uint64_t records;
 	uint64_t cpus;
+	uint32_t discard_every;
 };
 
 FIXTURE_VARIANT_ADD(kp, threads_two_cpus) {
@@ -91,14 +114,32 @@ FIXTURE_VARIANT_ADD(kp, threads_two_cpus) {
 FIXTURE_VARIANT_ADD(kp, hardirq_two_cpus) {
 	.flags = LOGBUF_TEST_HARDIRQ, .threads = 2, .records = 2000, .cpus = 3,
 };
+/* logbuf_discard(): every 5th attempt becomes a skip record. */
+FIXTURE_VARIANT_ADD(kp, discard_every_fifth) {
+	.flags = 0, .threads = 2, .records = 5000, .cpus = 3,
+	.discard_every = 5,
+};
+FIXTURE_VARIANT_ADD(kp, hardirq_discard) {
+	.flags = LOGBUF_TEST_HARDIRQ, .threads = 2, .records = 1000,
+	.cpus = 3, .discard_every = 3,
+};
+/* logbuf_output(), and the wake-up flags of logbuf_submit(). */
+FIXTURE_VARIANT_ADD(kp, output_force_wakeup) {
+	.flags = LOGBUF_TEST_OUTPUT | LOGBUF_TEST_FORCE_WAKEUP, .threads = 2,
+	.records = 3000, .cpus = 3,
+};
+FIXTURE_VARIANT_ADD(kp, output_no_wakeup) {
+	.flags = LOGBUF_TEST_OUTPUT | LOGBUF_TEST_NO_WAKEUP, .threads = 2,
+	.records = 3000, .cpus = 3,
+};
 
 FIXTURE_SETUP(kp)
 {
 	int pfd = 0;
 
 	self->cfd = -1;
-	if (!kr_have_dev())
-		SKIP(return, "no " DEV " (module not loaded)");
+	if (!kr_have_dev() || !have_testprod())
+		SKIP(return, "no " DEV " or " LOGBUF_TEST_DEV);
 	ASSERT_EQ(0, kr_create(16 * PG, LOGBUF_CREATE_KERNEL_PROD, &pfd,
 			       &self->cfd));
 	ASSERT_EQ(-1, pfd);
@@ -117,6 +158,7 @@ TEST_F(kp, every_record_verified)
 		.flags = variant->flags, .threads = variant->threads,
 		.min_len = 16, .max_len = 300, .cpus = variant->cpus,
 		.records = variant->records,
+		.discard_every = variant->discard_every,
 	};
 	struct logbuf_stats st;
 	pthread_t th;
@@ -126,17 +168,24 @@ TEST_F(kp, every_record_verified)
 	d.stop = 1;
 	pthread_join(th, NULL);
 	ASSERT_EQ(0, d.err);
-	TH_LOG("%llu produced, %llu dropped",
-	       (unsigned long long)a.produced, (unsigned long long)a.dropped);
-	EXPECT_EQ(variant->records * variant->threads, a.produced + a.dropped);
+	TH_LOG("%llu produced, %llu dropped, %llu discarded",
+	       (unsigned long long)a.produced, (unsigned long long)a.dropped,
+	       (unsigned long long)a.discarded);
+	EXPECT_EQ(variant->records * variant->threads,
+		  a.produced + a.dropped + a.discarded);
 	EXPECT_EQ(a.produced, d.book.records);
 	EXPECT_EQ(0, d.book.bad);
 	EXPECT_EQ(0, d.book.disorder);
-	/* A gap in a producer's sequence must be a counted drop. */
+	/* A gap in a producer's sequence must be a counted drop or discard. */
 	ASSERT_EQ(0, kr_stats(self->cfd, &st));
 	EXPECT_EQ(a.dropped, st.dropped);
-	EXPECT_GE(a.dropped, d.gaps);
+	EXPECT_GE(a.dropped + a.discarded, d.gaps);
 	EXPECT_LT(0, a.produced);
+	if (variant->discard_every) {
+		EXPECT_LT(0, a.discarded);
+		/* Each discard is a skip record the consumer passed over. */
+		EXPECT_LE(a.discarded, st.skips);
+	}
 }
 
 /* The consumer does not read: exactly what fits is kept, the rest counted. */
@@ -150,8 +199,8 @@ TEST(drops_counted_exactly)
 	struct logbuf_stats st;
 	int pfd = 0, cfd = -1;
 
-	if (!kr_have_dev())
-		SKIP(return, "no " DEV " (module not loaded)");
+	if (!kr_have_dev() || !have_testprod())
+		SKIP(return, "no " DEV " or " LOGBUF_TEST_DEV);
 	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD, &pfd, &cfd));
 	ASSERT_EQ(0, produce(cfd, &a));
 	/* 56 bytes + 8 header: 64 records fill the page exactly. */
@@ -180,31 +229,59 @@ TEST(test_produce_errors)
 	};
 	int pfd = -1, cfd = -1, kcfd = -1, kpfd = 0;
 
-	if (!kr_have_dev())
-		SKIP(return, "no " DEV " (module not loaded)");
+	if (!kr_have_dev() || !have_testprod())
+		SKIP(return, "no " DEV " or " LOGBUF_TEST_DEV);
 	ASSERT_EQ(0, kr_create(PG, 0, &pfd, &cfd));
-	EXPECT_EQ(-EOPNOTSUPP, produce(cfd, &a));	/* user producers */
+	EXPECT_EQ(-ENOENT, produce(cfd, &a));	/* user producers */
 	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD, &kpfd, &kcfd));
 	a.flags = 1U << 9;
 	EXPECT_EQ(-EOPNOTSUPP, produce(kcfd, &a));
 	a.flags = 0;
 	a.threads = 0;
 	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.threads = LOGBUF_TEST_MAX_THREADS + 1;
+	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
 	a.threads = 1;
 	a.min_len = 8;
 	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
 	a.min_len = 16;
-	a.max_len = PG;
+	a.max_len = LOGBUF_TEST_MAX_LEN + 1;
 	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.flags = LOGBUF_TEST_HARDIRQ;
+	a.max_len = LOGBUF_TEST_IRQ_MAX_LEN + 1;
+	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
+	a.flags = 0;
 	a.max_len = 32;
-	a.__reserved = 1;
+	a.records = LOGBUF_TEST_MAX_RECORDS + 1;
 	EXPECT_EQ(-EINVAL, produce(kcfd, &a));
-	a.__reserved = 0;
+	a.records = 1;
 	EXPECT_EQ(0, produce(kcfd, &a));
 	EXPECT_EQ(1, a.produced);
+	/* A length the ring cannot take is a counted drop. */
+	a.produced = 0;
+	a.min_len = a.max_len = PG;
+	EXPECT_EQ(0, produce(kcfd, &a));
+	EXPECT_EQ(0, a.produced);
+	EXPECT_EQ(1, a.dropped);
 	close(pfd);
 	close(cfd);
 	close(kcfd);
+}
+
+/* The test producers are no longer reachable through /dev/logbuf. */
+TEST(old_test_produce_ioctl_is_gone)
+{
+	int pfd = 0, cfd = -1;
+	char buf[128] = { 0 };
+
+	if (!kr_have_dev())
+		SKIP(return, "no " DEV " (module not loaded)");
+	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD, &pfd, &cfd));
+	*(uint32_t *)buf = 64;
+	/* _IOWR(0xb7, 0x05, 64 bytes): the number it had. */
+	EXPECT_EQ(-1, ioctl(cfd, _IOWR(LOGBUF_IOC_MAGIC, 0x05, char[64]), buf));
+	EXPECT_EQ(ENOTTY, errno);
+	close(cfd);
 }
 
 TEST_HARNESS_MAIN

@@ -153,7 +153,7 @@ struct logbuf_prod {
 #define LOGBUF_CREATE_NONBLOCK		(1U << 9)	/* ends with O_NONBLOCK */
 /* The kernel consumes: no consumer end; records go to ftrace or a module. */
 #define LOGBUF_CREATE_KERNEL_CONS	(1U << 10)
-/* The kernel produces: no producer end; see LOGBUF_IOC_TEST_PRODUCE. */
+/* The kernel produces: no producer end (tracepoints, kernel modules). */
 #define LOGBUF_CREATE_KERNEL_PROD	(1U << 11)
 #define LOGBUF_CREATE_ALL		(LOGBUF_RING_ALL | \
 					 LOGBUF_CREATE_NO_CLOEXEC | \
@@ -253,43 +253,6 @@ struct logbuf_info {
 	__u64 mmap_size;
 	__u64 data_offset;
 	__u64 id;
-};
-
-/* logbuf_test_produce.flags */
-#define LOGBUF_TEST_HARDIRQ	(1U << 0)	/* produce from hrtimer callbacks */
-#define LOGBUF_TEST_ALL		(LOGBUF_TEST_HARDIRQ)
-#define LOGBUF_TEST_MAX_THREADS	64
-
-/**
- * struct logbuf_test_produce - argument of LOGBUF_IOC_TEST_PRODUCE
- * @size: sizeof(struct logbuf_test_produce) as the caller knows it.
- * @flags: LOGBUF_TEST_* bits.
- * @threads: kernel threads, 1 .. LOGBUF_TEST_MAX_THREADS.
- * @min_len: smallest payload, at least 16 (the self-check header).
- * @max_len: largest payload, at most capacity / 2 - 8.
- * @__reserved: must be 0.
- * @cpus: CPUs to run on (bit n: CPU n); thread i takes the i-th set bit,
- *	round robin.  0: any CPU.
- * @records: records each thread tries to produce, 1 .. 2^32.
- * @produced: out: records committed.
- * @dropped: out: records dropped because the ring was full.
- *
- * Thread t writes records whose payload starts with four __u32: t, the
- * attempt number (a dropped record leaves a gap), the payload length, and
- * the FNV-1a hash of the bytes after them; byte i of those is
- * (t * 131 + seq * 7 + i) & 0xff.  The ioctl returns when all are done.
- */
-struct logbuf_test_produce {
-	__u32 size;
-	__u32 flags;
-	__u32 threads;
-	__u32 min_len;
-	__u32 max_len;
-	__u32 __reserved;
-	__u64 cpus;
-	__u64 records;
-	__u64 produced;
-	__u64 dropped;
 };
 
 /*
@@ -400,8 +363,10 @@ struct logbuf_attach {
  * into it.  Needs CAP_PERFMON or CAP_SYS_ADMIN.
  */
 #define LOGBUF_IOC_ATTACH	_IOW(LOGBUF_IOC_MAGIC, 0x06, struct logbuf_attach)
-/* On the consumer end of a kernel-producer ring: run kernel test producers. */
-#define LOGBUF_IOC_TEST_PRODUCE	_IOWR(LOGBUF_IOC_MAGIC, 0x05, \
-				      struct logbuf_test_produce)
+/*
+ * 0x05 was LOGBUF_IOC_TEST_PRODUCE: kernel test producers are now a
+ * selftest module of their own (selftests/kmod/testprod), never part of the
+ * device's ABI.  The number is not reused.
+ */
 
 #endif /* _UAPI_LINUX_LOGBUF_H */
