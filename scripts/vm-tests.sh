@@ -37,6 +37,12 @@ udevadm settle 2>/dev/null
 for t in "$B"/selftests/*_test; do
 	frame "vm/$(basename "$t")" "$t"
 done
+# The hostile tests again as an unprivileged user (uid 65534), with enough
+# locked memory for their largest ring (16 MiB); the per-user limit test
+# lowers it itself.
+frame vm/hostile_test_uid65534 prlimit --memlock=$((32 << 20)) \
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$B/selftests/hostile_test"
 
 # The command-line tool, as a user runs it.
 TOOL=$B/tools/logbuf
@@ -89,8 +95,24 @@ single tool/trace_raw tool_trace_syscalls_raw
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"
 
+# On the debug kernel (make check-debug): a kmemleak scan, after the module
+# is gone; every unreferenced object that logbuf allocated is a failure.
+kmemleak_clean() {
+	local f=/sys/kernel/debug/kmemleak
+	mountpoint -q /sys/kernel/debug || mount -t debugfs nodev /sys/kernel/debug
+	echo scan >"$f"
+	sleep 5
+	echo scan >"$f"
+	if grep -B2 -A20 'unreferenced object' "$f" | grep -q logbuf; then
+		cat "$f" | head -n 80
+		return 1
+	fi
+	echo "$(grep -c 'unreferenced object' "$f") unreferenced objects, none of logbuf's"
+}
+[ -n "${LOGBUF_DEBUG_KERNEL:-}" ] && single kmemleak_clean kmemleak_clean
+
 kernel_log_clean() {
-	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|refcount_t'; then
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|KFENCE|refcount_t|ODEBUG|lockdep|circular locking|inconsistent lock|list_(add|del) corruption|soft lockup|hung_task|workqueue lockup|drain_workqueue'; then
 		return 1
 	fi
 	return 0
@@ -104,7 +126,32 @@ taint_clean() {
 }
 single rmmod_testsink rmmod logbuf_testsink
 single rmmod_testprod rmmod logbuf_testprod
-single rmmod rmmod logbuf
+
+# rmmod while the kernel consumer drains a full 16 MiB ring (every record a
+# trace event): refused at once while the ring lives, never a long wait in
+# the module's exit nor a workqueue warning; it succeeds once the drain ends.
+rmmod_during_drain() {
+	local i t0 t1 rc refused=0
+	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	"$B/selftests/fill_kcons" $((16 << 20)) || return 1
+	for i in $(seq 600); do
+		t0=$(date +%s%N)
+		rmmod logbuf 2>/dev/null
+		rc=$?
+		t1=$(date +%s%N)
+		# Refused or done, at once: no waiting inside rmmod.
+		[ $(( (t1 - t0) / 1000000 )) -lt 2000 ] ||
+			{ echo "rmmod took $(( (t1 - t0) / 1000000 )) ms"; return 1; }
+		[ $rc = 0 ] && break
+		refused=$((refused + 1))
+		sleep 0.5
+	done
+	echo 0 2>/dev/null >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	echo "rmmod refused $refused times while the ring drained"
+	[ ! -e /sys/module/logbuf ] || return 1
+	! dmesg | grep -E "drain_workqueue|isn't complete"
+}
+single rmmod_during_drain rmmod_during_drain
 single dev_gone_after_rmmod test ! -e /dev/logbuf
 single kernel_log_clean kernel_log_clean
 single taint_clean taint_clean

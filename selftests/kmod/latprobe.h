@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Latency probes: one thread pinned to each CPU sleeps 1 ms at a time and
+ * records how late it wakes.  A CPU that the kernel keeps busy without
+ * rescheduling (a drain loop, an ioctl, an interrupt storm) shows up as a
+ * late wake-up on that CPU.
+ */
+#ifndef _LOGBUF_LATPROBE_H
+#define _LOGBUF_LATPROBE_H
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <time.h>
+
+#define LP_MAX_CPUS	8
+
+struct latprobe {
+	pthread_t th[LP_MAX_CPUS];
+	int ncpu;
+	volatile int stop;
+	uint64_t worst_ns[LP_MAX_CPUS];
+	uint64_t wakeups[LP_MAX_CPUS];
+};
+
+struct lp_arg {
+	struct latprobe *lp;
+	int cpu;
+};
+
+static inline uint64_t lp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void *lp_run(void *arg)
+{
+	struct lp_arg a = *(struct lp_arg *)arg;
+	struct latprobe *lp = a.lp;
+	struct timespec ms = { 0, 1000000 };
+	cpu_set_t set;
+
+	free(arg);
+	CPU_ZERO(&set);
+	CPU_SET(a.cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (!lp->stop) {
+		uint64_t t0 = lp_now(), late;
+
+		nanosleep(&ms, NULL);
+		late = lp_now() - t0 - 1000000;
+		if (late > lp->worst_ns[a.cpu])
+			lp->worst_ns[a.cpu] = late;
+		lp->wakeups[a.cpu]++;
+	}
+	return NULL;
+}
+
+/* Start a probe on each online CPU (up to LP_MAX_CPUS). */
+static inline int lp_start(struct latprobe *lp)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int i;
+
+	memset(lp, 0, sizeof(*lp));
+	lp->ncpu = n > LP_MAX_CPUS ? LP_MAX_CPUS : (int)n;
+	for (i = 0; i < lp->ncpu; i++) {
+		struct lp_arg *a = malloc(sizeof(*a));
+
+		if (!a)
+			return -1;
+		a->lp = lp;
+		a->cpu = i;
+		if (pthread_create(&lp->th[i], NULL, lp_run, a))
+			return -1;
+	}
+	return 0;
+}
+
+/* Stop the probes; return the worst lateness over all CPUs, in ms. */
+static inline double lp_stop(struct latprobe *lp)
+{
+	uint64_t worst = 0;
+	int i;
+
+	lp->stop = 1;
+	for (i = 0; i < lp->ncpu; i++) {
+		pthread_join(lp->th[i], NULL);
+		if (lp->worst_ns[i] > worst)
+			worst = lp->worst_ns[i];
+	}
+	return worst / 1e6;
+}
+
+#endif /* _LOGBUF_LATPROBE_H */
