@@ -27,10 +27,15 @@ HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 LIB_TESTS	:= ring_test chan_test stress_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test \
-		   lifecycle_test
+		   lifecycle_test hostile_test
 TSAN_TESTS	:= stress_test chan_test
+ASAN_TESTS	:= ring_test chan_test stress_test
+SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		   -fno-omit-frame-pointer
+FUZZ_SECONDS	?= 3600
 
-.PHONY: all lib run check bench kmod kmod-clean tests clean examples tools
+.PHONY: all lib run check bench kmod kmod-clean tests clean examples tools \
+	fuzz fuzz-short check-debug
 
 all: lib examples tools
 
@@ -55,13 +60,43 @@ $(B)/tsan/%: selftests/lib/%.c $(HDRS) $(B)/tsan/liblogbuf.a \
 	clang -O1 -g -fsanitize=thread $(TFLAGS) -o $@ $< \
 		$(B)/tsan/liblogbuf.a -lpthread -lurcu-common
 
+# Library tests under AddressSanitizer + UBSan (own library build).
+$(B)/asan/liblogbuf.a: $(wildcard lib/src/*.c lib/src/*.h) $(HDRS)
+	$(MAKE) -C lib O=$(B)/asan CC=clang CFLAGS="$(SANFLAGS)"
+
+$(B)/asan/%: selftests/lib/%.c $(HDRS) $(B)/asan/liblogbuf.a \
+	     $(HARNESS)/kselftest_harness.h
+	clang $(SANFLAGS) $(TFLAGS) -o $@ $< $(B)/asan/liblogbuf.a \
+		-lpthread -lurcu-common
+
+# The protocol against a lying peer: libFuzzer, ASan, UBSan, guard pages.
+$(B)/fuzz/ring_fuzz: selftests/fuzz/ring_fuzz.c lib/src/ring.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(SANFLAGS) -fsanitize=fuzzer -std=gnu11 $(WFLAGS) \
+		-Wno-sign-compare -D_GNU_SOURCE -Ilib/include -Iuapi \
+		-o $@ selftests/fuzz/ring_fuzz.c lib/src/ring.c
+
+# A minute, as make check runs it; "make fuzz" runs FUZZ_SECONDS.  New
+# inputs go to build/fuzz/corpus; the committed seeds are read only.
+fuzz-short: FUZZ_SECONDS = 60
+fuzz fuzz-short: $(B)/fuzz/ring_fuzz
+	@mkdir -p $(B)/fuzz/corpus
+	cd $(B)/fuzz && ./ring_fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		corpus $(CURDIR)/selftests/fuzz/corpus
+
+# Every selftest and hostile test on a 6.1 kernel with KASAN, lockdep & co.
+check-debug:
+	scripts/check-debug.sh
+
 # Module selftests: run inside the virtme-ng guest.
 $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread
 
 tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
-       $(KMOD_TESTS:%=$(B)/selftests/%) tools
+       $(ASAN_TESTS:%=$(B)/asan/%) $(B)/fuzz/ring_fuzz \
+       $(KMOD_TESTS:%=$(B)/selftests/%) $(B)/selftests/fill_kcons tools
 
 examples: lib
 	@mkdir -p $(B)/examples

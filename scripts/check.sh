@@ -3,11 +3,13 @@
 #
 # `make check`: every test logbuf has.
 #   1. install what is missing (scripts/deps.sh all)
-#   2. build the library, its tests (plain and ThreadSanitizer), the module
+#   2. build the library, its tests (plain, ThreadSanitizer, ASan + UBSan),
+#      the fuzzer, the module
 #   3. static checks: module warning-free at W=1 on every kernel header set,
 #      sparse, checkpatch
-#   4. library tests on the host
-#   5. module selftests in a virtme-ng guest of the 6.1 kernel
+#   4. library tests on the host, a minute of fuzzing, the SPIN models
+#   5. module selftests in a virtme-ng guest of the 6.1 kernel, as root and,
+#      for the hostile tests, as uid 65534
 # and ends with the line "N passed, N failed, N skipped" of scripts/tap.awk.
 set -u
 cd "$(dirname "$0")/.."
@@ -77,6 +79,22 @@ lib_tests() {
 		TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/selftests/lib/tsan.supp" \
 			frame "tsan/$t" "$B/tsan/$t"
 	done
+	for t in ring_test chan_test stress_test; do
+		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
+		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
+			frame "asan/$t" "$B/asan/$t"
+	done
+}
+
+# A minute of libFuzzer from the committed seeds; a crash, a leak or a
+# timeout (a call that does not return) fails it.
+fuzz_short() {
+	make -s fuzz-short >"$B/fuzz.log" 2>&1
+	local rc=$?
+	grep -E '^Done|stat::number_of_executed_units|stat::peak_rss' \
+		"$B/fuzz.log"
+	[ $rc = 0 ] || tail -n 30 "$B/fuzz.log"
+	return $rc
 }
 
 vm_tests() {
@@ -114,6 +132,8 @@ vm_tests() {
 	single kmod/sparse kmod_build "$KDIR" C=2
 	single checkpatch checkpatch
 	lib_tests
+	single fuzz/ring_fuzz_60s fuzz_short
+	frame model/spin scripts/model-check.sh "$B/model"
 	vm_tests
 } 2>&1 | tee "$LOG" | grep -v '^#  *\(RUN\|OK\) '
 
