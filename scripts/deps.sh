@@ -5,7 +5,9 @@
 #
 #   scripts/deps.sh lib      compilers, liburcu, ck, kernel-source harness
 #   scripts/deps.sh kmod     + kernel image/headers 6.1, qemu, virtme-ng
-#   scripts/deps.sh all      + 6.12 headers/image from bookworm-backports
+#   scripts/deps.sh all      + 6.12 headers/image from bookworm-backports,
+#                            spin (the protocol model)
+#   scripts/deps.sh debug    + what building a kernel needs (check-debug)
 #
 # As root it runs apt-get; otherwise it prints the apt-get line and fails.
 set -eu
@@ -13,6 +15,8 @@ set -eu
 LIB_PKGS="build-essential clang libclang-rt-14-dev make liburcu-dev libck-dev linux-source-6.1 xz-utils"
 KMOD_PKGS="qemu-system-x86 udev busybox-static linux-image-amd64 linux-headers-amd64 sparse kmod"
 BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
+MODEL_PKGS="spin"
+DEBUG_PKGS="flex bison bc libelf-dev libssl-dev cpio dwarves"
 
 want=${1:-lib}
 
@@ -86,6 +90,12 @@ if ! command -v vng >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q virtme-ng/trixie
 fi
 [ "$want" = kmod ] && exit 0
+
+install $MODEL_PKGS
+if [ "$want" = debug ]; then
+	install $DEBUG_PKGS
+	exit 0
+fi
 
 if [ -z "$(ls -d /usr/src/linux-headers-6.12*-amd64 2>/dev/null)" ]; then
 	need_root $BPO_PKGS

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-debug`: build (once, cached) a 6.1 kernel with KASAN, lockdep,
+# DEBUG_ATOMIC_SLEEP, UBSAN, KFENCE, DEBUG_LIST, DEBUG_OBJECTS_WORK and
+# kmemleak (scripts/debug-kernel.sh), build the module against it, boot it
+# under virtme-ng and run every selftest and the hostile tests (as root and
+# as uid 65534), then scan for leaks.  Any report in the kernel log fails.
+# Ends with the line "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build
+mkdir -p "$B"
+LOG=$B/check-debug.log
+
+die() {
+	echo "logbuf: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+scripts/deps.sh debug || die "could not install the dependencies"
+TREE=$(scripts/debug-kernel.sh | tail -n1) || die "debug kernel build failed"
+make -s lib tests >"$B/build.log" 2>&1 || { cat "$B/build.log"; die "build failed"; }
+make -s -C "$TREE" M="$ROOT/kmod" clean >/dev/null 2>&1
+make -s kmod KDIR="$TREE" >"$B/kmod-debug.log" 2>&1 ||
+	{ cat "$B/kmod-debug.log"; die "module build failed"; }
+
+# Emulation under KASAN is slow: timing bounds are loosened, not dropped.
+rm -f "$B/vm-guest.log"
+timeout 5000 vng --disable-kvm -r "$TREE/arch/x86/boot/bzImage" --cpus 2 \
+	--memory 4G --rwdir="/tmp/logbuf-out=$B" --exec \
+	"LOGBUF_MAX_LATE_MS=2000 LOGBUF_DEBUG_KERNEL=1 $ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko $ROOT/selftests/kmod/sink/logbuf_testsink.ko $ROOT/selftests/kmod/testprod/logbuf_testprod.ko /tmp/logbuf-out" \
+	</dev/null >"$B/vm-debug.log" 2>&1
+rc=$?
+if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then
+	cp "$B/vm-guest.log" "$LOG"
+else
+	cp "$B/vm-debug.log" "$LOG"
+	printf '### BEGIN vm/completed\n1..1\n# vng exited %s\nnot ok 1 vm/completed\n### END vm/completed rc=0\n' "$rc" >>"$LOG"
+fi
+grep -v '^#  *\(RUN\|OK\) ' "$LOG"
+awk -f scripts/tap.awk "$LOG" | grep '^# ' || true
+awk -f scripts/tap.awk "$LOG" | tail -n 1 | tee "$B/summary-debug"
+grep -q ' 0 failed' "$B/summary-debug"
