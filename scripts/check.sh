@@ -135,7 +135,7 @@ vm_tests() {
 	single fuzz/ring_fuzz_60s fuzz_short
 	frame model/spin scripts/model-check.sh "$B/model"
 	vm_tests
-} 2>&1 | tee "$LOG" | grep -v '^#  *\(RUN\|OK\) '
+} 2>&1 | tee "$LOG" | grep -av '^#  *\(RUN\|OK\) '
 
 awk -f scripts/tap.awk "$LOG" | tail -n 1 >"$B/summary"
 awk -f scripts/tap.awk "$LOG" | grep '^# ' || true

@@ -5,12 +5,16 @@
  * consumer verifies; drops are counted exactly; the parked consumer is
  * woken from any context.
  */
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "logbuf.h"
 #include "kring.h"
 #include "testprod/testprod.h"
+#include "latprobe.h"
 #include "../common/testrec.h"
 
 struct drain {
@@ -268,6 +272,94 @@ TEST(test_produce_errors)
 	close(kcfd);
 }
 
+/*
+ * A consumer that lies about its head, as uid 65534, while kernel threads
+ * and hrtimer interrupts produce: the kernel writes only inside the data
+ * area, every reservation returns, the ring ends broken or intact, and no
+ * CPU is kept from its tasks.
+ */
+TEST(lying_consumer_against_kernel_producers)
+{
+	struct logbuf_test_produce a = {
+		.threads = 2, .min_len = 16, .max_len = 200, .records = 20000,
+		.cpus = 3, .discard_every = 7,
+	};
+	uint64_t cap = 4 * PG;
+	struct logbuf_stats st;
+	struct latprobe lp;
+	int pfd = 0, cfd = -1, status, mode;
+	double late;
+	pid_t pid;
+
+	if (!kr_have_dev() || !have_testprod())
+		SKIP(return, "no " DEV " or " LOGBUF_TEST_DEV);
+	for (mode = 0; mode < 2; mode++) {
+		ASSERT_EQ(0, kr_create(cap, LOGBUF_CREATE_KERNEL_PROD, &pfd,
+				       &cfd));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			uint64_t seed = 11, *cons, *data, i;
+			volatile uint64_t *tail;
+
+			if (setresgid(65534, 65534, 65534) ||
+			    setresuid(65534, 65534, 65534))
+				_exit(2);
+			cons = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, cfd, LOGBUF_PGOFF_CONS * PG);
+			data = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, cfd, LOGBUF_PGOFF_DATA * PG);
+			tail = mmap(NULL, PG, PROT_READ, MAP_SHARED, cfd,
+				    LOGBUF_PGOFF_PROD * PG);
+			if (cons == MAP_FAILED || data == MAP_FAILED ||
+			    tail == MAP_FAILED)
+				_exit(1);
+			usleep(20000);	/* the producers get going first */
+			for (i = 0;; i++) {
+				uint64_t v = tr_rand(&seed);
+
+				/* Mostly plausible lies; an impossible one rarely. */
+				if (!(v % (1 << 20)))
+					cons[0] = (v >> 12) & ~7ull;
+				else if (v & 1)
+					cons[0] = (*tail - (v >> 8) % cap) & ~7ull;
+				else if (v & 2)
+					cons[0] += 8 * (v >> 60);
+				else
+					data[(v >> 8) % (cap / 8)] = tr_rand(&seed);
+				if (!(i % 1024)) {
+					struct pollfd p = { .fd = cfd,
+							    .events = POLLIN };
+
+					poll(&p, 1, 0);
+				}
+			}
+		}
+		ASSERT_EQ(0, lp_start(&lp));
+		a.flags = mode ? LOGBUF_TEST_HARDIRQ : 0;
+		a.records = mode ? 2000 : 20000;
+		a.produced = a.dropped = a.discarded = 0;
+		ASSERT_EQ(0, produce(cfd, &a));
+		late = lp_stop(&lp);
+		kill(pid, SIGKILL);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("liar exited %#x", status);
+		ASSERT_EQ(0, kr_stats(cfd, &st));
+		TH_LOG("%s: %llu produced, %llu dropped, %llu discarded; state "
+		       "%#x, errors %llu; worst lateness %.1f ms",
+		       mode ? "hardirq" : "threads",
+		       (unsigned long long)a.produced,
+		       (unsigned long long)a.dropped,
+		       (unsigned long long)a.discarded, st.state,
+		       (unsigned long long)st.errors, late);
+		EXPECT_EQ(a.records * a.threads,
+			  a.produced + a.dropped + a.discarded);
+		EXPECT_EQ(a.dropped, st.dropped);
+		EXPECT_GT(100.0, late);
+		close(cfd);
+	}
+}
+
 /* The test producers are no longer reachable through /dev/logbuf. */
 TEST(old_test_produce_ioctl_is_gone)
 {
@@ -277,9 +369,17 @@ TEST(old_test_produce_ioctl_is_gone)
 	if (!kr_have_dev())
 		SKIP(return, "no " DEV " (module not loaded)");
 	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD, &pfd, &cfd));
-	*(uint32_t *)buf = 64;
-	/* _IOWR(0xb7, 0x05, 64 bytes): the number it had. */
-	EXPECT_EQ(-1, ioctl(cfd, _IOWR(LOGBUF_IOC_MAGIC, 0x05, char[64]), buf));
+	/*
+	 * _IOWR(0xb7, 0x05, 56 bytes): the number it had, with a valid old
+	 * struct (size, flags, threads, min_len, max_len, reserved; cpus,
+	 * records, produced, dropped): one record from one thread.
+	 */
+	((uint32_t *)buf)[0] = 56;
+	((uint32_t *)buf)[2] = 1;
+	((uint32_t *)buf)[3] = 16;
+	((uint32_t *)buf)[4] = 16;
+	((uint64_t *)buf)[4] = 1;
+	EXPECT_EQ(-1, ioctl(cfd, _IOWR(LOGBUF_IOC_MAGIC, 0x05, char[56]), buf));
 	EXPECT_EQ(ENOTTY, errno);
 	close(cfd);
 }

@@ -3,7 +3,8 @@
  * Latency probes: one thread pinned to each CPU sleeps 1 ms at a time and
  * records how late it wakes.  A CPU that the kernel keeps busy without
  * rescheduling (a drain loop, an ioctl, an interrupt storm) shows up as a
- * late wake-up on that CPU.
+ * late wake-up on that CPU, and a probe that cannot run at all shows up
+ * when the probes stop: the time since it last checked in counts too.
  */
 #ifndef _LOGBUF_LATPROBE_H
 #define _LOGBUF_LATPROBE_H
@@ -21,6 +22,7 @@ struct latprobe {
 	volatile int stop;
 	uint64_t worst_ns[LP_MAX_CPUS];
 	uint64_t wakeups[LP_MAX_CPUS];
+	volatile uint64_t seen_ns[LP_MAX_CPUS];	/* last check-in */
 };
 
 struct lp_arg {
@@ -48,12 +50,18 @@ static void *lp_run(void *arg)
 	CPU_SET(a.cpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	while (!lp->stop) {
-		uint64_t t0 = lp_now(), late;
+		uint64_t t0 = lp_now(), t1, late;
 
+		/* From the last check-in: covers the first run, too. */
+		late = t0 - lp->seen_ns[a.cpu];
 		nanosleep(&ms, NULL);
-		late = lp_now() - t0 - 1000000;
+		t1 = lp_now();
 		if (late > lp->worst_ns[a.cpu])
 			lp->worst_ns[a.cpu] = late;
+		late = t1 - t0 - 1000000;
+		if (late > lp->worst_ns[a.cpu])
+			lp->worst_ns[a.cpu] = late;
+		lp->seen_ns[a.cpu] = t1;
 		lp->wakeups[a.cpu]++;
 	}
 	return NULL;
@@ -68,6 +76,7 @@ static inline int lp_start(struct latprobe *lp)
 	memset(lp, 0, sizeof(*lp));
 	lp->ncpu = n > LP_MAX_CPUS ? LP_MAX_CPUS : (int)n;
 	for (i = 0; i < lp->ncpu; i++) {
+		lp->seen_ns[i] = lp_now();
 		struct lp_arg *a = malloc(sizeof(*a));
 
 		if (!a)
@@ -83,9 +92,13 @@ static inline int lp_start(struct latprobe *lp)
 /* Stop the probes; return the worst lateness over all CPUs, in ms. */
 static inline double lp_stop(struct latprobe *lp)
 {
-	uint64_t worst = 0;
+	uint64_t worst = 0, now = lp_now();
 	int i;
 
+	/* A probe that has not checked in since: it was kept from running. */
+	for (i = 0; i < lp->ncpu; i++)
+		if (now - lp->seen_ns[i] > lp->worst_ns[i] + 2000000)
+			lp->worst_ns[i] = now - lp->seen_ns[i] - 2000000;
 	lp->stop = 1;
 	for (i = 0; i < lp->ncpu; i++) {
 		pthread_join(lp->th[i], NULL);
