@@ -12,12 +12,22 @@
  * looks once more.  Checked: when everything has stopped, every committed
  * record was delivered, and the drain is finished.
  *
+ * The producer also aborts claims (skip records), and a look passes over
+ * at most B skips (the 256 KiB bound of a run): a look that stops there
+ * has not found the head empty.
+ *
+ * Variants that must FAIL:
  * -DOLD_DRAIN: the drain before the fix, which decided it was finished
- * from a NO_PROD seen after the look; the check must FAIL.
+ *	from a NO_PROD seen after the look;
+ * -DBOUND_IS_EMPTY: a look stopped by its bound taken for an empty head.
  */
-#define N	2
+#define N	4	/* claims: skip, skip, record, record */
+#define NREC	2
+#define B	1	/* skips one look may pass */
+#define RECK	1
+#define SKIPK	2
 
-byte ring[N];		/* commit words, in order */
+byte ring[N];		/* commit words, in order: 0, RECK or SKIPK */
 byte head;		/* the drain's position */
 byte delivered;
 bit waiting = 1;	/* the drain starts asleep */
@@ -38,7 +48,7 @@ proctype producer()
 
 	do
 	:: i < N ->
-		ring[i] = 1;		/* commit */
+		ring[i] = (i < 2 -> SKIPK : RECK);	/* abort, then commit */
 		/* notify: full barrier, then look at WAITING */
 		atomic {
 			if
@@ -58,6 +68,7 @@ proctype producer()
 proctype drain()
 {
 	bit gone, more;
+	byte skipped;
 
 end:	do
 	:: atomic { pending && !running -> pending = 0; running = 1 };
@@ -68,23 +79,38 @@ end:	do
 			do
 			:: more ->
 				gone = no_prod;	/* acquire, before the look */
+				skipped = 0;
+				/* the look: skips, at most B of them */
+				do
+				:: head < N && ring[head] == SKIPK && skipped < B ->
+					head++; skipped++
+				:: else -> break
+				od;
 				if
-				:: head < N && ring[head] ->
+				:: head < N && ring[head] == RECK ->
 					delivered++; head++
 				:: else ->
-#ifndef OLD_DRAIN
-					if
-					:: gone -> finished = 1; more = 0
-					:: else ->
-						waiting = 1;
-						/* barrier, then look again */
-						more = head < N && ring[head]
-					fi
-#else
+#ifdef OLD_DRAIN
 					if
 					:: no_prod -> more = 0
 					:: else ->
 						waiting = 1;
+						more = head < N && ring[head]
+					fi
+#else
+					if
+					:: gone ->
+#ifndef BOUND_IS_EMPTY
+						if
+						:: head < N && ring[head] -> skip
+						:: else -> finished = 1; more = 0
+						fi
+#else
+						finished = 1; more = 0
+#endif
+					:: else ->
+						waiting = 1;
+						/* barrier, then look again */
 						more = head < N && ring[head]
 					fi
 #endif
@@ -111,5 +137,5 @@ init
 	}
 	/* everything stopped: nothing queued, nothing running */
 	(prod_gone && !pending && !running);
-	assert(finished && delivered == N)
+	assert(finished && delivered == NREC)
 }

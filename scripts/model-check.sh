@@ -16,7 +16,8 @@ checks="ring		-		pass	two_mpsc_producers_commit_abort_wrap_batches_parking
 ring		-DOLD_BATCH	fail	old_consume_batch_delivers_twice
 ring		-DNO_RECHECK	fail	sleep_without_recheck_loses_a_wakeup
 drain		-		pass	kernel_drain_delivers_the_last_record
-drain		-DOLD_DRAIN	fail	old_kernel_drain_loses_the_last_record"
+drain		-DOLD_DRAIN	fail	old_kernel_drain_loses_the_last_record
+drain		-DBOUND_IS_EMPTY	fail	drain_bound_taken_for_empty_loses_records"
 
 n=$(echo "$checks" | wc -l)
 echo "1..$n"

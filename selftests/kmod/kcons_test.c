@@ -467,6 +467,52 @@ TEST_F(kc, payload_cannot_forge_trace_lines)
 	logbuf_sender_free(tx);
 }
 
+/*
+ * A run of skips longer than one drain run may walk (256 KiB), then a
+ * record, then the last producer leaves: the final drain must go on past
+ * the skips, not take a run that stopped at its bound for an empty ring.
+ */
+TEST_F(kc, record_behind_a_long_run_of_skips_survives_the_final_drain)
+{
+	uint64_t cap = 1 << 20, skips = 512 << 10, i;
+	struct logbuf_producer *p;
+	struct logbuf_ring *r;
+	char got[4][128];
+	uint32_t *data;
+	int pfd = -1, cfd = 0;
+
+	ASSERT_EQ(0, kr_create(cap, LOGBUF_CREATE_KERNEL_CONS, &pfd, &cfd));
+	data = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED, pfd,
+		    LOGBUF_PGOFF_DATA * PG);
+	ASSERT_NE(MAP_FAILED, data);
+	/* A producer that aborted 128 claims of 4 KiB: skip records. */
+	for (i = 0; i < skips; i += 4096)
+		data[i / 4] = LOGBUF_SKIP | 4096;
+	r = logbuf_ring_open(pfd);
+	ASSERT_NE(NULL, r);
+	munmap(data, cap);
+	/* The tail where those claims ended; then one record, no doorbell. */
+	data = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, pfd,
+		    LOGBUF_PGOFF_PROD * PG);
+	ASSERT_NE(MAP_FAILED, data);
+	((struct logbuf_prod *)data)->tail = skips;
+	munmap(data, PG);
+	p = logbuf_producer_new(r);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, logbuf_write(p, "behind the skips", 16));
+	logbuf_producer_free(p);
+	logbuf_ring_free(r);
+	self->id = ring_id(pfd);
+	close(pfd);	/* the last producer: the final drain starts */
+	for (i = 0; i < 200; i++) {
+		if (read_trace(self->id, got, 4) > 0)
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(1, read_trace(self->id, got, 4));
+	EXPECT_STREQ("behind the skips", got[0]);
+}
+
 TEST(flags_and_ends)
 {
 	struct logbuf_create c = {
