@@ -98,28 +98,12 @@ fuzz_short() {
 }
 
 vm_tests() {
-	local out rc
 	make -s -C "$KDIR" M="$ROOT/kmod" clean >/dev/null 2>&1
 	make -s kmod KDIR="$KDIR" >"$B/kmod.log" 2>&1 || {
 		single vm/build sh -c "cat '$B/kmod.log'; false"
 		return
 	}
-	# vng needs no terminal; stdin is closed as in CI.  The guest also
-	# writes its results into the build directory (--rwdir, seen in the
-	# guest as /tmp/logbuf-out).
-	rm -f "$B/vm-guest.log"
-	timeout 1500 vng --disable-kvm -r "/boot/vmlinuz-$kver" --cpus 2 \
-		--memory 2G --rwdir="/tmp/logbuf-out=$B" --exec \
-		"$ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko $ROOT/selftests/kmod/sink/logbuf_testsink.ko $ROOT/selftests/kmod/testprod/logbuf_testprod.ko /tmp/logbuf-out" \
-		</dev/null >"$B/vm.log" 2>&1
-	rc=$?
-	if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then
-		cp "$B/vm-guest.log" "$B/vm.log"
-	fi
-	cat "$B/vm.log"
-	# A guest that did not boot or did not finish is one failure.
-	grep -q '^### BEGIN taint_clean' "$B/vm.log" ||
-		single vm/completed sh -c "echo 'vng exited $rc'; false"
+	scripts/vm-run.sh "/boot/vmlinuz-$kver" 2G 1500
 }
 
 {

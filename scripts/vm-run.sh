@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel under virtme-ng (QEMU emulation, no KVM needed, no terminal)
+# and run scripts/vm-tests.sh in it with the modules already built in kmod/
+# and selftests/kmod/.  Prints the guest's framed TAP; a guest that did not
+# boot or did not finish adds one failure.
+# Usage: vm-run.sh <kernel image> <memory> <timeout s> [VAR=value ...]
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build
+image=$1 mem=$2 limit=$3
+shift 3
+
+# The guest also writes its results into the build directory (--rwdir,
+# seen in the guest as /tmp/logbuf-out): the console can lose its tail.
+rm -f "$B/vm-guest.log"
+timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory "$mem" \
+	--rwdir="/tmp/logbuf-out=$B" --exec \
+	"$* $ROOT/scripts/vm-tests.sh $B $ROOT/kmod/logbuf.ko $ROOT/selftests/kmod/sink/logbuf_testsink.ko $ROOT/selftests/kmod/testprod/logbuf_testprod.ko /tmp/logbuf-out" \
+	</dev/null >"$B/vm-console.log" 2>&1
+rc=$?
+if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then
+	cat "$B/vm-guest.log"
+else
+	cat "$B/vm-console.log"
+	printf '### BEGIN vm/completed\n1..1\n# vng exited %s\nnot ok 1 vm/completed\n### END vm/completed rc=0\n' "$rc"
+fi
