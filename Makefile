@@ -60,6 +60,16 @@ $(B)/tsan/%: selftests/lib/%.c $(HDRS) $(B)/tsan/liblogbuf.a \
 	clang -O1 -g -fsanitize=thread $(TFLAGS) -o $@ $< \
 		$(B)/tsan/liblogbuf.a -lpthread -lurcu-common
 
+# The public header from C++: g++ at C++11, clang++ at C++17.
+CXXFLAGS_T	:= -O2 -g -Wall -Wextra -Werror -Ilib/include -Iuapi
+$(B)/cxx/cxx11_test: selftests/cxx/cxx_test.cpp $(HDRS) lib
+	@mkdir -p $(dir $@)
+	g++ -std=c++11 $(CXXFLAGS_T) -o $@ $< $(B)/liblogbuf.a -lpthread
+
+$(B)/cxx/cxx17_clang_test: selftests/cxx/cxx_test.cpp $(HDRS) lib
+	@mkdir -p $(dir $@)
+	clang++ -std=c++17 $(CXXFLAGS_T) -o $@ $< $(B)/liblogbuf.a -lpthread
+
 # Library tests under AddressSanitizer + UBSan (own library build).
 $(B)/asan/liblogbuf.a: $(wildcard lib/src/*.c lib/src/*.h) $(HDRS)
 	$(MAKE) -C lib O=$(B)/asan CC=clang CFLAGS="$(SANFLAGS)"
@@ -96,6 +106,7 @@ $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
 
 tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
        $(ASAN_TESTS:%=$(B)/asan/%) $(B)/fuzz/ring_fuzz \
+       $(B)/cxx/cxx11_test $(B)/cxx/cxx17_clang_test \
        $(KMOD_TESTS:%=$(B)/selftests/%) $(B)/selftests/fill_kcons tools
 
 examples: lib

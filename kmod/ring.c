@@ -279,7 +279,7 @@ void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits)
 void logbuf_kring_set_waiting(struct logbuf_kring *r)
 {
 	atomic_or(LOGBUF_STATE_WAITING, logbuf_meta_state(r));
-	/* Full barrier: pairs with lb_mb() in logbuf_ring_notify(). */
+	/* Full barrier: pairs with __logbuf_mb() in logbuf_ring_notify(). */
 	smp_mb__after_atomic();
 }
 

@@ -33,7 +33,12 @@ struct logbuf_ring;
 
 /*
  * The handles below are defined here only so that the hot path can be
- * inlined; their fields are private to the library.
+ * inlined; their fields are private to the library.  Programs only ever
+ * hold pointers the library allocated (logbuf_producer_new(),
+ * logbuf_consumer_new()), never embed or allocate a handle, so a later
+ * version may append fields at the end without breaking a program built
+ * against this one; the fields below keep their offsets within a major
+ * version (the soname).
  */
 struct logbuf_producer {
 	struct logbuf_rv rv;
@@ -156,7 +161,7 @@ void logbuf_producer_free(struct logbuf_producer *p);
 static inline int logbuf_claim(struct logbuf_producer *p, size_t len,
 			       void **data)
 {
-	if (lb_unlikely(p->ps.len))
+	if (__logbuf_unlikely(p->ps.len))
 		__logbuf_abort(&p->rv, &p->ps);
 	return p->mpsc ? __logbuf_mpsc_claim(&p->rv, &p->ps, len, data) :
 			 __logbuf_spsc_claim(&p->rv, &p->ps, len, data);
@@ -188,7 +193,7 @@ static inline int logbuf_write(struct logbuf_producer *p, const void *data,
 	void *dst;
 	int err = logbuf_claim(p, len, &dst);
 
-	if (lb_unlikely(err))
+	if (__logbuf_unlikely(err))
 		return err;
 	memcpy(dst, data, len);
 	__logbuf_commit(&p->rv, &p->ps);
@@ -227,7 +232,7 @@ static inline int logbuf_read(struct logbuf_consumer *c, const void **data,
 	__u32 l;
 	int err = __logbuf_peek(&c->rv, &c->cs, data, &l);
 
-	if (lb_likely(!err))
+	if (__logbuf_likely(!err))
 		*len = l;
 	return err;
 }

@@ -241,11 +241,11 @@ int logbuf_try_send(struct logbuf_sender *tx, const void *data, size_t len)
 {
 	int err;
 
-	if (lb_unlikely(lb_load(state_word(tx->ch)) &
+	if (__logbuf_unlikely(__logbuf_load(state_word(tx->ch)) &
 			(LOGBUF_STATE_NO_CONS | LOGBUF_STATE_BROKEN)))
 		return -EPIPE;
 	err = logbuf_write(tx->p, data, len);
-	if (lb_likely(!err))
+	if (__logbuf_likely(!err))
 		logbuf_notify(tx);
 	return err;
 }
@@ -263,7 +263,7 @@ int logbuf_send(struct logbuf_sender *tx, const void *data, size_t len)
 		if (i == 0)
 			logbuf_notify(tx);
 		if (i < SPINS)
-			lb_cpu_relax();
+			__logbuf_cpu_relax();
 		else
 			sched_yield();
 	}
@@ -303,7 +303,7 @@ static int park(struct logbuf_receiver *rx, int timeout_ms)
 	}
 	state_or(ch, LOGBUF_STATE_WAITING);
 	/* The fetch-or above is the full barrier: now re-check the ring. */
-	st = lb_load(state_word(ch));
+	st = __logbuf_load(state_word(ch));
 	ret = 0;
 	if (__logbuf_peek(&rx->c->rv, &rx->c->cs, &data, &len) == -EAGAIN &&
 	    !(st & LOGBUF_STATE_NO_PROD)) {
@@ -332,11 +332,11 @@ static long skip_dead_claim(struct logbuf_receiver *rx)
 {
 	struct logbuf_consumer *c = rx->c;
 	uint64_t head = c->cs.head;
-	long n = __logbuf_skip_dead(&c->rv, &c->cs, lb_load(&c->rv.prod->tail));
+	long n = __logbuf_skip_dead(&c->rv, &c->cs, __logbuf_load(&c->rv.prod->tail));
 
 	if (n == -ENODATA)
-		lb_store(&c->rv.cons->lost,
-			 lb_load(&c->rv.cons->lost) + (c->cs.head - head));
+		__logbuf_store(&c->rv.cons->lost,
+			 __logbuf_load(&c->rv.cons->lost) + (c->cs.head - head));
 	return n;
 }
 
@@ -358,7 +358,7 @@ int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 		 * kernel's release of the last producer end): everything it
 		 * committed before is visible to the read below.
 		 */
-		st = lb_load_acquire(state_word(rx->ch));
+		st = __logbuf_load_acquire(state_word(rx->ch));
 		if (st & (LOGBUF_STATE_NO_PROD | LOGBUF_STATE_BROKEN)) {
 			err = logbuf_read(rx->c, data, len);
 			if (err != -EAGAIN)
@@ -372,7 +372,7 @@ int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 		if (!timeout_ms)
 			return -EAGAIN;
 		if (spins++ < SPINS) {
-			lb_cpu_relax();
+			__logbuf_cpu_relax();
 			continue;
 		}
 		if (timeout_ms > 0) {

@@ -201,14 +201,14 @@ void logbuf_ring_stats(const struct logbuf_ring *r,
 {
 	const struct logbuf_rv *rv = &r->rv;
 
-	st->head = lb_load(&rv->cons->head);
-	st->tail = lb_load(&rv->prod->tail);
-	st->records = lb_load(&rv->cons->records);
-	st->bytes = lb_load(&rv->cons->bytes);
-	st->skips = lb_load(&rv->cons->skips);
-	st->full = lb_load(&rv->prod->full);
-	st->aborts = lb_load(&rv->prod->aborts);
-	st->state = lb_load(&rv->meta->state);
+	st->head = __logbuf_load(&rv->cons->head);
+	st->tail = __logbuf_load(&rv->prod->tail);
+	st->records = __logbuf_load(&rv->cons->records);
+	st->bytes = __logbuf_load(&rv->cons->bytes);
+	st->skips = __logbuf_load(&rv->cons->skips);
+	st->full = __logbuf_load(&rv->prod->full);
+	st->aborts = __logbuf_load(&rv->prod->aborts);
+	st->state = __logbuf_load(&rv->meta->state);
 }
 
 struct logbuf_producer *logbuf_producer_new(struct logbuf_ring *r)
@@ -237,8 +237,8 @@ struct logbuf_producer *logbuf_producer_new(struct logbuf_ring *r)
 	 * it, so it is checked like everything else read from shared memory.
 	 * (MPSC producers check the tail on every claim.)
 	 */
-	p->ps.tail = lb_load(&r->rv.prod->tail);
-	p->ps.head = lb_load_acquire(&r->rv.cons->head);
+	p->ps.tail = __logbuf_load(&r->rv.prod->tail);
+	p->ps.head = __logbuf_load_acquire(&r->rv.cons->head);
 	if (!p->mpsc && !__logbuf_tail_ok(p->ps.tail)) {
 		free(p);
 		errno = EBADMSG;
@@ -282,7 +282,7 @@ struct logbuf_consumer *logbuf_consumer_new(struct logbuf_ring *r)
 	}
 	c->rv = r->rv;
 	c->ring = r;
-	c->cs.head = lb_load(&r->rv.cons->head);
+	c->cs.head = __logbuf_load(&r->rv.cons->head);
 	if (c->cs.head % LOGBUF_ALIGN) {
 		/* Only a corrupt or hostile consumer page holds this. */
 		atomic_store(&r->cons_busy, 0);
@@ -355,8 +355,8 @@ void logbuf_ring_notify(struct logbuf_ring *r)
 	 * ring on the consumer's side (park() in channel.c, the poll handler
 	 * in the kernel).  Store buffering: one of the two sees the other.
 	 */
-	lb_mb();
-	if (lb_likely(!(lb_load(state) & LOGBUF_STATE_WAITING)))
+	__logbuf_mb();
+	if (__logbuf_likely(!(__logbuf_load(state) & LOGBUF_STATE_WAITING)))
 		return;
 	if (r->fd >= 0) {
 		/* The kernel clears WAITING and wakes the poll() sleeper. */

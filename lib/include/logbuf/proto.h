@@ -140,9 +140,9 @@ static inline int __logbuf_room(const struct logbuf_rv *r, __u64 *head,
 	 * __logbuf_publish_head(): the consumer zeroed the space before
 	 * publishing it, and this producer writes into it only after this load.
 	 */
-	*head = lb_load_acquire(&r->cons->head);
+	*head = __logbuf_load_acquire(&r->cons->head);
 	ahead = t - *head;
-	if (lb_unlikely(ahead > r->mask + 1 && (__s64)ahead > 0))
+	if (__logbuf_unlikely(ahead > r->mask + 1 && (__s64)ahead > 0))
 		return -EBADMSG;
 	return t + need - *head <= r->mask + 1;
 }
@@ -159,9 +159,9 @@ static inline bool __logbuf_tail_ok(__u64 t)
 
 static inline int __logbuf_check_len(const struct logbuf_rv *r, __u64 len)
 {
-	if (lb_unlikely(!len))
+	if (__logbuf_unlikely(!len))
 		return -EINVAL;
-	if (lb_unlikely(len > logbuf_max_len(r->mask)))
+	if (__logbuf_unlikely(len > logbuf_max_len(r->mask)))
 		return -E2BIG;
 	return 0;
 }
@@ -172,7 +172,7 @@ static inline __u64 __logbuf_put_pad(const struct logbuf_rv *r, __u64 t,
 {
 	if (pad) {
 		/* Pairs with the load-acquire of len in __logbuf_peek(). */
-		lb_store_release(&__logbuf_hdr_at(r, t)->len,
+		__logbuf_store_release(&__logbuf_hdr_at(r, t)->len,
 				 (__u32)(LOGBUF_SKIP | pad));
 	}
 	return t + pad;
@@ -200,25 +200,25 @@ static inline int __logbuf_spsc_claim(const struct logbuf_rv *r,
 	__u64 total, need, pad, t = ps->tail;
 	int err = __logbuf_check_len(r, len);
 
-	if (lb_unlikely(err))
+	if (__logbuf_unlikely(err))
 		return err;
 	total = logbuf_total(len);
 	need = __logbuf_need(r->mask, t, total, &pad);
 	err = __logbuf_room(r, &ps->head, t, need);
-	if (lb_unlikely(err <= 0)) {
+	if (__logbuf_unlikely(err <= 0)) {
 		if (err < 0)
 			return err;
-		lb_store(&r->prod->full, lb_load(&r->prod->full) + 1);
+		__logbuf_store(&r->prod->full, __logbuf_load(&r->prod->full) + 1);
 		return -EAGAIN;
 	}
 	t = __logbuf_put_pad(r, t, pad);
 	/* For recovery only: see __logbuf_skip_dead(). */
-	lb_store(&__logbuf_hdr_at(r, t)->claim, (__u32)total);
+	__logbuf_store(&__logbuf_hdr_at(r, t)->claim, (__u32)total);
 	ps->pos = t;
 	ps->len = (__u32)len;
 	ps->tail = t + total;
 	/* For observers only (poll, statistics): the consumer follows headers. */
-	lb_store(&r->prod->tail, ps->tail);
+	__logbuf_store(&r->prod->tail, ps->tail);
 	*data = __logbuf_hdr_at(r, t) + 1;
 	return 0;
 }
@@ -244,30 +244,30 @@ static inline int __logbuf_mpsc_claim(const struct logbuf_rv *r,
 	__u64 total, need, pad, t;
 	int err = __logbuf_check_len(r, len);
 
-	if (lb_unlikely(err))
+	if (__logbuf_unlikely(err))
 		return err;
 	total = logbuf_total(len);
 	/* Producers order nothing through the tail: relaxed load and CAS. */
-	t = lb_load(&r->prod->tail);
+	t = __logbuf_load(&r->prod->tail);
 	do {
 		/*
 		 * Any producer process may write the tail: an unaligned one
 		 * would put our header across the end of the data area.
 		 */
-		if (lb_unlikely(!__logbuf_tail_ok(t)))
+		if (__logbuf_unlikely(!__logbuf_tail_ok(t)))
 			return -EBADMSG;
 		need = __logbuf_need(r->mask, t, total, &pad);
 		err = __logbuf_room(r, &ps->head, t, need);
-		if (lb_unlikely(err <= 0)) {
+		if (__logbuf_unlikely(err <= 0)) {
 			if (err < 0)
 				return err;
-			lb_add(&r->prod->full, 1);
+			__logbuf_add(&r->prod->full, 1);
 			return -EAGAIN;
 		}
-	} while (!lb_cas(&r->prod->tail, &t, t + need));
+	} while (!__logbuf_cas(&r->prod->tail, &t, t + need));
 	t = __logbuf_put_pad(r, t, pad);
 	/* For recovery only: see __logbuf_skip_dead(). */
-	lb_store(&__logbuf_hdr_at(r, t)->claim, (__u32)total);
+	__logbuf_store(&__logbuf_hdr_at(r, t)->claim, (__u32)total);
 	ps->pos = t;
 	ps->len = (__u32)len;
 	*data = __logbuf_hdr_at(r, t) + 1;
@@ -289,7 +289,7 @@ static inline void __logbuf_commit(const struct logbuf_rv *r,
 	 * __logbuf_peek(), which then sees the whole payload.
 	 */
 	if (ps->len)
-		lb_store_release(&__logbuf_hdr_at(r, ps->pos)->len, ps->len);
+		__logbuf_store_release(&__logbuf_hdr_at(r, ps->pos)->len, ps->len);
 	ps->len = 0;
 }
 
@@ -304,9 +304,9 @@ static inline void __logbuf_abort(const struct logbuf_rv *r,
 	if (!ps->len)
 		return;
 	/* Pairs with the load-acquire of len in __logbuf_peek(). */
-	lb_store_release(&__logbuf_hdr_at(r, ps->pos)->len,
+	__logbuf_store_release(&__logbuf_hdr_at(r, ps->pos)->len,
 			 (__u32)(LOGBUF_SKIP | logbuf_total(ps->len)));
-	lb_add(&r->prod->aborts, 1);
+	__logbuf_add(&r->prod->aborts, 1);
 	ps->len = 0;
 }
 
@@ -328,9 +328,9 @@ static inline void __logbuf_publish_head(const struct logbuf_rv *r,
 	memset(r->data + off, 0, first);
 	if (n > first)
 		memset(r->data, 0, n - first);
-	lb_store(&r->cons->records, lb_load(&r->cons->records) + cs->records);
-	lb_store(&r->cons->bytes, lb_load(&r->cons->bytes) + cs->bytes);
-	lb_store(&r->cons->skips, lb_load(&r->cons->skips) + cs->skips);
+	__logbuf_store(&r->cons->records, __logbuf_load(&r->cons->records) + cs->records);
+	__logbuf_store(&r->cons->bytes, __logbuf_load(&r->cons->bytes) + cs->bytes);
+	__logbuf_store(&r->cons->skips, __logbuf_load(&r->cons->skips) + cs->skips);
 	cs->records = 0;
 	cs->bytes = 0;
 	cs->skips = 0;
@@ -339,7 +339,7 @@ static inline void __logbuf_publish_head(const struct logbuf_rv *r,
 	 * zeroes written before this store are seen by a producer that loads
 	 * the new head, and its writes come after ours.
 	 */
-	lb_store_release(&r->cons->head, cs->head);
+	__logbuf_store_release(&r->cons->head, cs->head);
 	cs->pub = cs->head;
 }
 
@@ -370,7 +370,7 @@ static inline int __logbuf_hdr_kind(__u32 l, __u64 room)
 
 	if (!l)
 		return LOGBUF_HDR_EMPTY;
-	if (lb_likely(!(l & LOGBUF_SKIP)))
+	if (__logbuf_likely(!(l & LOGBUF_SKIP)))
 		return logbuf_total(l) <= room ? LOGBUF_HDR_RECORD : -EBADMSG;
 	if (n < LOGBUF_HDR_SIZE || n % LOGBUF_ALIGN || n > room)
 		return -EBADMSG;
@@ -408,19 +408,19 @@ static inline int __logbuf_peek_max(const struct logbuf_rv *r,
 		 * The commit word: pairs with the store-release in
 		 * __logbuf_commit(), __logbuf_abort() or __logbuf_put_pad().
 		 */
-		__u32 l = lb_load_acquire(&h->len);
+		__u32 l = __logbuf_load_acquire(&h->len);
 		int kind = __logbuf_hdr_kind(l, room);
 		__u64 n;
 
 		if (kind == LOGBUF_HDR_EMPTY)
 			break;
-		if (lb_likely(kind == LOGBUF_HDR_RECORD)) {
+		if (__logbuf_likely(kind == LOGBUF_HDR_RECORD)) {
 			*data = h + 1;
 			*len = l;
 			cs->len = l;
 			return 0;
 		}
-		if (lb_unlikely(kind < 0))
+		if (__logbuf_unlikely(kind < 0))
 			return kind;
 		n = l & LOGBUF_LEN_MASK;
 		cs->head += n;
@@ -509,9 +509,9 @@ static inline __s64 __logbuf_skip_dead(const struct logbuf_rv *r,
 	struct logbuf_hdr *h = __logbuf_hdr_at(r, cs->head);
 	__u64 left = tail - cs->head, n;
 
-	if (!left || lb_load(&h->len))
+	if (!left || __logbuf_load(&h->len))
 		return 0;
-	n = lb_load(&h->claim);
+	n = __logbuf_load(&h->claim);
 	if (left > r->mask + 1 || tail % LOGBUF_ALIGN)
 		return -EBADMSG;	/* a lying tail: drop nothing */
 	if (n < LOGBUF_HDR_SIZE + LOGBUF_ALIGN || n % LOGBUF_ALIGN ||
