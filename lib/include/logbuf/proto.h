@@ -79,7 +79,7 @@ struct logbuf_cstate {
 	__u64 skips;
 };
 
-/* Bytes a record of @len payload bytes occupies, header and padding included. */
+/* Bytes a record of @len payload bytes takes, header and padding included. */
 static inline __u64 logbuf_total(__u64 len)
 {
 	return (LOGBUF_HDR_SIZE + len + LOGBUF_ALIGN - 1) &
@@ -328,9 +328,13 @@ static inline void __logbuf_publish_head(const struct logbuf_rv *r,
 	memset(r->data + off, 0, first);
 	if (n > first)
 		memset(r->data, 0, n - first);
-	__logbuf_store(&r->cons->records, __logbuf_load(&r->cons->records) + cs->records);
-	__logbuf_store(&r->cons->bytes, __logbuf_load(&r->cons->bytes) + cs->bytes);
-	__logbuf_store(&r->cons->skips, __logbuf_load(&r->cons->skips) + cs->skips);
+	/* Statistics: the consumer is their only writer. */
+	__logbuf_store(&r->cons->records,
+		       __logbuf_load(&r->cons->records) + cs->records);
+	__logbuf_store(&r->cons->bytes,
+		       __logbuf_load(&r->cons->bytes) + cs->bytes);
+	__logbuf_store(&r->cons->skips,
+		       __logbuf_load(&r->cons->skips) + cs->skips);
 	cs->records = 0;
 	cs->bytes = 0;
 	cs->skips = 0;
