@@ -8,6 +8,8 @@
 #                   checks, and the module's selftests under virtme-ng
 #   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe()
 #   make kmod       the module for KDIR (default: Debian's 6.1 headers)
+#   make install    library, headers, pkg-config file, the logbuf command
+#   make uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR)
 #   make clean
 
 B	:= $(CURDIR)/build
@@ -17,6 +19,16 @@ CFLAGS	?= -O2 -g
 KDIR	?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64) \
 		       /lib/modules/$(shell uname -r)/build)
 HARNESS	:= $(B)/ksrc
+VERSION	:= $(shell sed -n 's/^\#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
+		lib/include/logbuf/version.h)
+
+PREFIX		?= /usr/local
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+BINDIR		?= $(PREFIX)/bin
+MANDIR		?= $(PREFIX)/share/man
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
+PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/version.h
 
 WFLAGS	:= -Wall -Wextra -Werror
 TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
@@ -35,7 +47,7 @@ SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
 FUZZ_SECONDS	?= 3600
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples tools \
-	fuzz fuzz-short check-debug
+	fuzz fuzz-short check-debug install uninstall
 
 all: lib examples tools
 
@@ -131,6 +143,35 @@ kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod clean
+
+$(B)/liblogbuf.pc: lib/liblogbuf.pc.in lib/include/logbuf/version.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    $< >$@
+
+install: lib tools $(B)/liblogbuf.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/logbuf $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(BINDIR)
+	install -m 644 $(B)/liblogbuf.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/liblogbuf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf liblogbuf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblogbuf.so.0
+	ln -sf liblogbuf.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf.so
+	for h in $(PUBLIC_HDRS); do \
+		install -m 644 lib/include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h || exit; \
+	done
+	install -m 644 uapi/linux/logbuf.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 644 $(B)/liblogbuf.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 755 $(B)/tools/logbuf $(DESTDIR)$(BINDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/liblogbuf.a \
+	      $(DESTDIR)$(LIBDIR)/liblogbuf.so.$(VERSION) \
+	      $(DESTDIR)$(LIBDIR)/liblogbuf.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf.so \
+	      $(PUBLIC_HDRS:%=$(DESTDIR)$(INCLUDEDIR)/%) \
+	      $(DESTDIR)$(INCLUDEDIR)/linux/logbuf.h \
+	      $(DESTDIR)$(PKGCONFIGDIR)/liblogbuf.pc $(DESTDIR)$(BINDIR)/logbuf
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/logbuf 2>/dev/null
 
 run:
 	scripts/deps.sh lib

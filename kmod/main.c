@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
+#include <logbuf/version.h>
 #include "logbuf.h"
 
 unsigned long logbuf_max_capacity = 64UL << 20;
@@ -157,4 +158,5 @@ module_init(logbuf_init);
 module_exit(logbuf_exit);
 
 MODULE_DESCRIPTION("logbuf: lock-free record rings shared with user space");
+MODULE_VERSION(LOGBUF_VERSION_STRING);
 MODULE_LICENSE("GPL");

@@ -24,10 +24,28 @@
 #include <stdint.h>
 #include <linux/logbuf.h>
 #include "logbuf/proto.h"
+#include "logbuf/version.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- version -------------------------------------------------------- */
+
+/* The library's version string ("0.2.0"), as it runs, not as built. */
+const char *logbuf_version(void);
+int logbuf_version_major(void);
+int logbuf_version_minor(void);
+
+/**
+ * logbuf_check_version() - can this library serve a program built for
+ * @major.@minor?
+ *
+ * Call with LOGBUF_VERSION_MAJOR, LOGBUF_VERSION_MINOR.  True for the same
+ * major version (the soname, liblogbuf.so.0 for all of 0.x) and a minor no
+ * newer than the library's: within a major version changes only add.
+ */
+bool logbuf_check_version(int major, int minor);
 
 struct logbuf_ring;
 

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make install into a scratch root, then use it as a user would: programs in
+# C and C++ built only with `pkg-config --cflags --libs liblogbuf` (shared,
+# and --static), run against the installed liblogbuf.so.0, the installed
+# command; then make uninstall leaves nothing behind.  Prints TAP.
+# Usage: scripts/install-check.sh <scratch dir>
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+S=$(realpath -m "${1:-build/install-check}")
+rm -rf "$S"
+mkdir -p "$S"
+STAGE=$S/root
+PREFIX=/usr/local
+n=0
+t() {	# name, command...
+	local name=$1 out
+	shift
+	n=$((n + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $n $name"
+	else
+		printf '%s\n' "$out" | tail -n 15 | sed 's/^/# /'
+		echo "not ok $n $name"
+	fi
+}
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$STAGE \
+	PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config "$@" liblogbuf
+}
+
+cat >"$S/version.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <logbuf.h>
+int main(void)
+{
+	/* The library that runs is the one installed, and says so. */
+	if (strcmp(logbuf_version(), LOGBUF_VERSION_STRING) ||
+	    !logbuf_check_version(LOGBUF_VERSION_MAJOR, LOGBUF_VERSION_MINOR) ||
+	    logbuf_check_version(LOGBUF_VERSION_MAJOR + 1, 0))
+		return 1;
+	printf("%s\n", logbuf_version());
+	return 0;
+}
+C
+
+echo "1..8"
+t install make -s install DESTDIR="$STAGE" PREFIX=$PREFIX
+t pkg_config_version sh -c "test \"\$(PKG_CONFIG_SYSROOT_DIR=$STAGE PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config --modversion liblogbuf)\" = \"\$(sed -n 's/^#define LOGBUF_VERSION_STRING\t\"\(.*\)\"/\1/p' lib/include/logbuf/version.h)\""
+t c_program_shared sh -c "cc -std=gnu11 -Wall -Werror -o $S/version $S/version.c $(pc --cflags --libs) &&
+	LD_LIBRARY_PATH=$STAGE$PREFIX/lib $S/version &&
+	LD_LIBRARY_PATH=$STAGE$PREFIX/lib ldd $S/version | grep -q '$STAGE$PREFIX/lib/liblogbuf.so.0'"
+t c_demo_static sh -c "cc -std=gnu11 -Wall -Werror -D_GNU_SOURCE -static -o $S/demo examples/channel_demo.c $(pc --cflags --libs --static) &&
+	$S/demo >/dev/null"
+t cxx_program_shared sh -c "g++ -std=c++11 -Wall -Werror -o $S/cxx selftests/cxx/cxx_test.cpp $(pc --cflags --libs) -lpthread &&
+	LD_LIBRARY_PATH=$STAGE$PREFIX/lib $S/cxx"
+t installed_command sh -c "$STAGE$PREFIX/bin/logbuf frobnicate 2>/dev/null; test \$? = 2"
+t uninstall make -s uninstall DESTDIR="$STAGE" PREFIX=$PREFIX
+t nothing_left sh -c "test -z \"\$(find $STAGE -type f -o -type l)\""
