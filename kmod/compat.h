@@ -15,7 +15,20 @@
 #error "logbuf needs Linux 6.1 or later"
 #endif
 
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
+
+/* 6.13 added hrtimer_setup(); 6.15 removed hrtimer_init(). */
+#if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE
+static inline void
+hrtimer_setup(struct hrtimer *timer,
+	      enum hrtimer_restart (*function)(struct hrtimer *),
+	      clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
 
 /* 6.3 made vma->vm_flags read-only and added accessors. */
 #if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE

@@ -8,8 +8,6 @@
  * root's (0600, and CAP_SYS_ADMIN is checked), every count, length and
  * duration is bounded, and the threads stop on a signal to the caller.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
@@ -219,9 +217,8 @@ static long tproduce(struct logbuf_test_produce __user *ua)
 		w[i].submit_flags = tsubmit_flags(a.flags);
 		w[i].seed = 0x9e3779b97f4a7c15ULL * (i + 1);
 		init_completion(&w[i].done);
-		hrtimer_init(&w[i].timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_PINNED);
-		w[i].timer.function = ttimer;
+		hrtimer_setup(&w[i].timer, ttimer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED);
 		w[i].task = kthread_create(tthread, &w[i], "logbuf-test/%u", i);
 		if (IS_ERR(w[i].task)) {
 			err = PTR_ERR(w[i].task);
