@@ -47,7 +47,7 @@ SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
 FUZZ_SECONDS	?= 3600
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples tools \
-	fuzz fuzz-short check-debug install uninstall
+	fuzz fuzz-short check-debug install uninstall man
 
 all: lib examples tools
 
@@ -149,10 +149,18 @@ $(B)/liblogbuf.pc: lib/liblogbuf.pc.in lib/include/logbuf/version.h
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    $< >$@
 
-install: lib tools $(B)/liblogbuf.pc
+# Man pages: section 3 rendered from logbuf.h's kernel-doc, 1 and 7 from man/.
+man: $(HARNESS)/kselftest_harness.h
+	scripts/man-gen.sh $(B)/man
+
+install: lib tools man $(B)/liblogbuf.pc
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/logbuf $(DESTDIR)$(INCLUDEDIR)/linux \
-		$(DESTDIR)$(BINDIR)
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(B)/man/man1/* $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/man3/* $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 $(B)/man/man7/* $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 $(B)/liblogbuf.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/liblogbuf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf liblogbuf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblogbuf.so.0
@@ -170,7 +178,9 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/liblogbuf.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf.so \
 	      $(PUBLIC_HDRS:%=$(DESTDIR)$(INCLUDEDIR)/%) \
 	      $(DESTDIR)$(INCLUDEDIR)/linux/logbuf.h \
-	      $(DESTDIR)$(PKGCONFIGDIR)/liblogbuf.pc $(DESTDIR)$(BINDIR)/logbuf
+	      $(DESTDIR)$(PKGCONFIGDIR)/liblogbuf.pc $(DESTDIR)$(BINDIR)/logbuf \
+	      $(DESTDIR)$(MANDIR)/man1/logbuf.1 $(DESTDIR)$(MANDIR)/man7/logbuf.7 \
+	      $(DESTDIR)$(MANDIR)/man3/logbuf_*.3
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/logbuf 2>/dev/null
 
 run:

@@ -47,7 +47,7 @@ int main(void)
 }
 C
 
-echo "1..8"
+echo "1..10"
 t install make -s install DESTDIR="$STAGE" PREFIX=$PREFIX
 t pkg_config_version sh -c "test \"\$(PKG_CONFIG_SYSROOT_DIR=$STAGE PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config --modversion liblogbuf)\" = \"\$(sed -n 's/^#define LOGBUF_VERSION_STRING\t\"\(.*\)\"/\1/p' lib/include/logbuf/version.h)\""
 t c_program_shared sh -c "cc -std=gnu11 -Wall -Werror -o $S/version $S/version.c $(pc --cflags --libs) &&
@@ -58,5 +58,10 @@ t c_demo_static sh -c "cc -std=gnu11 -Wall -Werror -D_GNU_SOURCE -static -o $S/d
 t cxx_program_shared sh -c "g++ -std=c++11 -Wall -Werror -o $S/cxx selftests/cxx/cxx_test.cpp $(pc --cflags --libs) -lpthread &&
 	LD_LIBRARY_PATH=$STAGE$PREFIX/lib $S/cxx"
 t installed_command sh -c "$STAGE$PREFIX/bin/logbuf frobnicate 2>/dev/null; test \$? = 2"
+t man_pages_installed sh -c "test \$(ls $STAGE$PREFIX/share/man/man3/logbuf_*.3 | wc -l) -ge 39 &&
+	MANPATH=$STAGE$PREFIX/share/man MANWIDTH=80 man 3 logbuf_claim | grep -q 'claim space for one record' &&
+	MANPATH=$STAGE$PREFIX/share/man man 7 logbuf >/dev/null &&
+	MANPATH=$STAGE$PREFIX/share/man man 1 logbuf >/dev/null"
+t man_check scripts/man-check.sh "$STAGE$PREFIX/share/man"
 t uninstall make -s uninstall DESTDIR="$STAGE" PREFIX=$PREFIX
 t nothing_left sh -c "test -z \"\$(find $STAGE -type f -o -type l)\""

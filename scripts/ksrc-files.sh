@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Extract what logbuf borrows from Debian's linux-source-6.1 tarball into $1
-# (default build/ksrc), once: the kselftest harness headers and checkpatch.
+# (default build/ksrc), once: the kselftest harness headers, checkpatch and
+# kernel-doc (which renders the library's man pages).
 # They are used at build time only and never committed.
 set -eu
 out=${1:-build/ksrc}
 files="tools/testing/selftests/kselftest_harness.h
 tools/testing/selftests/kselftest.h
 scripts/checkpatch.pl
+scripts/kernel-doc
 scripts/spelling.txt
 scripts/const_structs.checkpatch"
 have=1

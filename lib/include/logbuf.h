@@ -32,14 +32,31 @@ extern "C" {
 
 /* ---- version -------------------------------------------------------- */
 
-/* The library's version string ("0.2.0"), as it runs, not as built. */
+/**
+ * logbuf_version() - the library's version, as it runs (not as built)
+ *
+ * Return: "MAJOR.MINOR.PATCH", e.g. "0.2.0".
+ */
 const char *logbuf_version(void);
+
+/**
+ * logbuf_version_major() - the running library's major version
+ *
+ * Return: its major version (the soname's number).
+ */
 int logbuf_version_major(void);
+
+/**
+ * logbuf_version_minor() - the running library's minor version
+ *
+ * Return: its minor version.
+ */
 int logbuf_version_minor(void);
 
 /**
- * logbuf_check_version() - can this library serve a program built for
- * @major.@minor?
+ * logbuf_check_version() - can this library serve a program built for it?
+ * @major: the program's LOGBUF_VERSION_MAJOR.
+ * @minor: the program's LOGBUF_VERSION_MINOR.
  *
  * Call with LOGBUF_VERSION_MAJOR, LOGBUF_VERSION_MINOR.  True for the same
  * major version (the soname, liblogbuf.so.0 for all of 0.x) and a minor no
@@ -103,13 +120,39 @@ struct logbuf_ring *logbuf_ring_open(int fd);
  */
 void logbuf_ring_free(struct logbuf_ring *r);
 
-/* Data capacity in bytes. */
+/**
+ * logbuf_ring_capacity() - data capacity of a ring, in bytes
+ * @r: the ring.
+ *
+ * Return: the capacity, a power of two.
+ */
 uint64_t logbuf_ring_capacity(const struct logbuf_ring *r);
-/* Largest payload a claim may ask for (capacity / 2 - 8). */
+/**
+ * logbuf_ring_max_len() - the largest payload a claim may ask for
+ * @r: the ring.
+ *
+ * A record never wraps, so the largest one that always fits is half the
+ * ring minus its header.
+ *
+ * Return: capacity / 2 - 8.
+ */
 uint64_t logbuf_ring_max_len(const struct logbuf_ring *r);
-/* LOGBUF_RING_* flags. */
+/**
+ * logbuf_ring_flags() - the ring's shape
+ * @r: the ring.
+ *
+ * Return: LOGBUF_RING_* flags (LOGBUF_RING_MPSC or 0).
+ */
 uint32_t logbuf_ring_flags(const struct logbuf_ring *r);
-/* The ring's file descriptor (-1 for a process-memory ring). */
+/**
+ * logbuf_ring_fd() - the end file descriptor a mapped ring holds
+ * @r: the ring.
+ *
+ * The library's own duplicate (close-on-exec) of the fd given to
+ * logbuf_ring_open(); for poll() or the statistics ioctl.
+ *
+ * Return: the fd, or -1 for a ring in process memory.
+ */
 int logbuf_ring_fd(const struct logbuf_ring *r);
 
 /**
@@ -134,7 +177,15 @@ struct logbuf_ring_stats {
 	uint32_t state;
 };
 
-/* Snapshot of the counters in the shared pages.  Thread-safe. */
+/**
+ * logbuf_ring_stats() - a snapshot of the counters in the shared pages
+ * @r: the ring; thread-safe.
+ * @st: out: the counters (struct logbuf_ring_stats).
+ *
+ * The counters are written by the producers and the consumer themselves,
+ * so they are as trustworthy as those processes; the kernel's own counters
+ * of a mapped ring come from the LOGBUF_IOC_STATS ioctl on its fd.
+ */
 void logbuf_ring_stats(const struct logbuf_ring *r,
 		       struct logbuf_ring_stats *st);
 
@@ -160,7 +211,12 @@ void logbuf_ring_notify(struct logbuf_ring *r);
  * Return: the producer or NULL with errno.
  */
 struct logbuf_producer *logbuf_producer_new(struct logbuf_ring *r);
-/* Detach; an open claim is aborted.  NULL is a no-op. */
+/**
+ * logbuf_producer_free() - detach a producer
+ * @p: the producer, or NULL (a no-op).
+ *
+ * An open claim is aborted (it becomes a skip record).
+ */
 void logbuf_producer_free(struct logbuf_producer *p);
 
 /**
@@ -185,13 +241,25 @@ static inline int logbuf_claim(struct logbuf_producer *p, size_t len,
 			 __logbuf_spsc_claim(&p->rv, &p->ps, len, data);
 }
 
-/* Publish the open claim as a record.  One thread (the claimer). */
+/**
+ * logbuf_commit() - publish the open claim as a record
+ * @p: the producer; the thread that claimed.
+ *
+ * One release store: the consumer sees the whole payload once it sees the
+ * record.  Does nothing without an open claim.
+ */
 static inline void logbuf_commit(struct logbuf_producer *p)
 {
 	__logbuf_commit(&p->rv, &p->ps);
 }
 
-/* Turn the open claim into a skip record.  One thread (the claimer). */
+/**
+ * logbuf_abort() - give up the open claim
+ * @p: the producer; the thread that claimed.
+ *
+ * The space becomes a skip record, which the consumer passes over.  Does
+ * nothing without an open claim.
+ */
 static inline void logbuf_abort(struct logbuf_producer *p)
 {
 	__logbuf_abort(&p->rv, &p->ps);
@@ -229,7 +297,13 @@ static inline int logbuf_write(struct logbuf_producer *p, const void *data,
  * Return: the consumer or NULL with errno.
  */
 struct logbuf_consumer *logbuf_consumer_new(struct logbuf_ring *r);
-/* Detach; a held record is released.  NULL is a no-op. */
+/**
+ * logbuf_consumer_free() - detach the consumer
+ * @c: the consumer, or NULL (a no-op).
+ *
+ * A record still held from logbuf_read() is released and the head
+ * published.
+ */
 void logbuf_consumer_free(struct logbuf_consumer *c);
 
 /**
@@ -255,11 +329,14 @@ static inline int logbuf_read(struct logbuf_consumer *c, const void **data,
 	return err;
 }
 
-/*
- * Done with the record returned by logbuf_read().  One thread.  Its space
- * goes back to the producers, zeroed, in batches: at least every eighth of
- * the ring, and whenever logbuf_read() finds the ring empty (so always
- * before a consumer may sleep).
+/**
+ * logbuf_release() - done with the record returned by logbuf_read()
+ * @c: the consumer; one thread.
+ *
+ * Its space goes back to the producers, zeroed, in batches: at least every
+ * eighth of the ring, and whenever logbuf_read() finds the ring empty (so
+ * always before a consumer may sleep).  Does nothing when no record is
+ * held.
  */
 static inline void logbuf_release(struct logbuf_consumer *c)
 {
@@ -270,7 +347,7 @@ static inline void logbuf_release(struct logbuf_consumer *c)
 typedef int (*logbuf_fn)(void *ctx, const void *data, size_t len);
 
 /**
- * logbuf_consume() - hand up to @max records to @fn, then free their space
+ * logbuf_consume() - hand a batch of records to a callback, then free them
  * @c: the consumer; one thread.
  * @fn: called once per record, in order; returning non-zero stops after
  *	that record (which counts as consumed).
@@ -330,15 +407,21 @@ struct logbuf_receiver *logbuf_receiver_open(int fd);
  */
 struct logbuf_sender *logbuf_sender_clone(struct logbuf_sender *tx);
 
-/*
- * Drop a sender.  When the last sender of a process-memory channel goes, the
- * receiver drains what was sent and then gets -EPIPE.  NULL is a no-op.
+/**
+ * logbuf_sender_free() - drop a sender
+ * @tx: the sender, or NULL (a no-op).
+ *
+ * When the last sender of a process-memory channel goes, the receiver
+ * drains what was sent and then gets -EPIPE (for a kernel ring: when the
+ * last producer end is closed).
  */
 void logbuf_sender_free(struct logbuf_sender *tx);
 
-/*
- * Drop the receiver; senders then get -EPIPE.  What was not received is
- * lost.  NULL is a no-op.
+/**
+ * logbuf_receiver_free() - drop the receiver
+ * @rx: the receiver, or NULL (a no-op).
+ *
+ * Senders then get -EPIPE.  What was not received is lost.
  */
 void logbuf_receiver_free(struct logbuf_receiver *rx);
 
@@ -368,7 +451,15 @@ int logbuf_try_send(struct logbuf_sender *tx, const void *data, size_t len);
  */
 int logbuf_send(struct logbuf_sender *tx, const void *data, size_t len);
 
-/* The sender's producer, for claim/commit without a copy; then notify. */
+/**
+ * logbuf_sender_producer() - the producer behind a sender
+ * @tx: the sender.
+ *
+ * For writing in place: logbuf_claim(), write, logbuf_commit(), then
+ * logbuf_notify() so that a parked receiver wakes.
+ *
+ * Return: the producer, owned by @tx.
+ */
 struct logbuf_producer *logbuf_sender_producer(struct logbuf_sender *tx);
 
 /**
@@ -381,7 +472,7 @@ struct logbuf_producer *logbuf_sender_producer(struct logbuf_sender *tx);
 void logbuf_notify(struct logbuf_sender *tx);
 
 /**
- * logbuf_recv() - receive one record, parking up to @timeout_ms
+ * logbuf_recv() - receive one record, parking for a while if none waits
  * @rx: the receiver; one thread.
  * @data: out: the payload, valid until logbuf_recv_done() or the next recv.
  * @len: out: its length.
@@ -394,14 +485,36 @@ void logbuf_notify(struct logbuf_sender *tx);
 int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 		int timeout_ms);
 
-/* Like logbuf_recv() with a timeout of 0: -EAGAIN when nothing waits. */
+/**
+ * logbuf_try_recv() - receive a record if one waits
+ * @rx: the receiver; one thread.
+ * @data: out: the payload, valid until the next receive or
+ *	logbuf_recv_done().
+ * @len: out: its length.
+ *
+ * logbuf_recv() with a timeout of 0.
+ *
+ * Return: as logbuf_recv(); -EAGAIN when nothing waits.
+ */
 int logbuf_try_recv(struct logbuf_receiver *rx, const void **data,
 		    size_t *len);
 
-/* Release the record returned by the last recv.  One thread. */
+/**
+ * logbuf_recv_done() - release the record of the last receive
+ * @rx: the receiver; one thread.
+ *
+ * Optional: the next receive releases it too.
+ */
 void logbuf_recv_done(struct logbuf_receiver *rx);
 
-/* The receiver's consumer, for logbuf_consume() batches. */
+/**
+ * logbuf_receiver_consumer() - the consumer behind a receiver
+ * @rx: the receiver.
+ *
+ * For logbuf_consume() batches on a channel.
+ *
+ * Return: the consumer, owned by @rx.
+ */
 struct logbuf_consumer *logbuf_receiver_consumer(struct logbuf_receiver *rx);
 
 /* ---- /dev/logbuf ---------------------------------------------------- */

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The man pages: one per public function of liblogbuf, rendered from the
+# kernel-doc comments of lib/include/logbuf.h by the kernel's kernel-doc
+# (extracted into build/ksrc), into section 3; and the hand-written
+# logbuf(1) and logbuf(7) from man/.  Usage: scripts/man-gen.sh <out dir>
+set -eu
+cd "$(dirname "$0")/.."
+out=${1:-build/man}
+KDOC=build/ksrc/kernel-doc
+[ -f "$KDOC" ] || scripts/ksrc-files.sh build/ksrc
+version=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
+	lib/include/logbuf/version.h)
+date=$(git log -1 --format=%cs -- lib/include/logbuf.h 2>/dev/null || true)
+[ -n "$date" ] || date=$(date +%F)
+
+# Every exported function (the version script) and the inline hot path.
+funcs="$(sed -n 's/^\t\t\(logbuf_[a-z_]*\);/\1/p' lib/liblogbuf.map)
+logbuf_claim logbuf_commit logbuf_abort logbuf_write logbuf_read
+logbuf_release"
+
+rm -rf "$out"
+mkdir -p "$out/man1" "$out/man3" "$out/man7"
+for f in $funcs; do
+	# Only the function's page (a struct of the same name has its own).
+	perl "$KDOC" -man -function "$f" lib/include/logbuf.h 2>"$out/kdoc.err" |
+	awk -v f="$f" '/^\.TH / { keep = ($2 == "\"" f "\"") } keep' |
+	sed -e "s/^\.TH \"$f\" 9 .*/.TH \"$f\" 3 \"$date\" \"liblogbuf $version\" \"liblogbuf Manual\"/" \
+	    -e '/^\.SH SYNOPSIS/a .B #include <logbuf.h>\n.sp' \
+	    >"$out/man3/$f.3"
+	if [ -s "$out/kdoc.err" ] || ! grep -q '^\.SH NAME' "$out/man3/$f.3"; then
+		cat "$out/kdoc.err" >&2
+		echo "logbuf: no kernel-doc for $f" >&2
+		exit 1
+	fi
+	printf '.SH "SEE ALSO"\n.BR logbuf (7)\n' >>"$out/man3/$f.3"
+done
+rm -f "$out/kdoc.err"
+cp man/logbuf.1 "$out/man1/"
+cp man/logbuf.7 "$out/man7/"
