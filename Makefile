@@ -130,7 +130,8 @@ examples: lib
 tools: lib
 	@mkdir -p $(B)/tools
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
-		-o $(B)/tools/logbuf tools/logbuf.c $(B)/liblogbuf.a
+		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c \
+		$(B)/liblogbuf.a -lm
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules

@@ -328,7 +328,12 @@ int logbuf_kring_ready(struct logbuf_kring *r)
 	return kind != LOGBUF_HDR_EMPTY;
 }
 
-/* /sys/class/misc/logbuf/rings: one line per ring, for administrators. */
+/*
+ * /sys/class/misc/logbuf/rings: one line per ring, for administrators and
+ * logbuf list: id, creator's uid and pid, LOGBUF_RING_* flags, the kernel's
+ * LOGBUF_STATE_* bits, capacity, pages held, records kernel producers
+ * dropped, corruptions found.
+ */
 static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -336,8 +341,9 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 	unsigned long id, more = 0;
 	int len;
 
-	len = sysfs_emit(buf, "%-10s %-10s %-8s %-6s %-12s %s\n", "id", "uid",
-			 "pid", "flags", "capacity", "pages");
+	len = sysfs_emit(buf, "%-10s %-10s %-8s %-6s %-6s %-12s %-8s %-10s %s\n",
+			 "id", "uid", "pid", "flags", "state", "capacity",
+			 "pages", "dropped", "errors");
 	rcu_read_lock();
 	xa_for_each(&logbuf_rings, id, r) {
 		/* Keep room for the last line. */
@@ -345,9 +351,12 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 			more++;
 			continue;
 		}
-		len += sysfs_emit_at(buf, len, "%-10llu %-10u %-8d %-6x %-12llu %u\n",
+		len += sysfs_emit_at(buf, len,
+				     "%-10llu %-10u %-8d %-6x %-6x %-12llu %-8u %-10lld %lld\n",
 				     r->id, r->uid, r->pid, r->flags,
-				     r->capacity, r->nr_pages);
+				     atomic_read(&r->kstate), r->capacity,
+				     r->nr_pages, atomic64_read(&r->dropped),
+				     atomic64_read(&r->errors));
 	}
 	rcu_read_unlock();
 	if (more)

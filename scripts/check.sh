@@ -84,6 +84,7 @@ lib_tests() {
 	frame header/names scripts/header-check.sh
 	frame install/check scripts/install-check.sh "$B/install-check"
 	frame man/pages scripts/man-check.sh "$B/man"
+	frame cli/conventions scripts/cli-check.sh "$B/tools/logbuf"
 	for t in ring_test chan_test stress_test; do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \

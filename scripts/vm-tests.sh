@@ -69,8 +69,52 @@ tool_trace_exec() {
 }
 tool_trace_syscalls_raw() {
 	timeout 60 "$TOOL" trace syscalls,sched_switch --duration 1 \
-		--raw /tmp/raw.bin &&
-		[ -s /tmp/raw.bin ]
+		-o /tmp/raw.bin &&
+		[ -s /tmp/raw.bin ] &&
+		"$TOOL" dump /tmp/raw.bin | grep -q ' sys_enter NR ' &&
+		"$TOOL" --json dump /tmp/raw.bin | python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+assert ev and all("ts_ns" in e for e in ev), len(ev)
+print(len(ev), "records decoded")'
+}
+# The tool must not trace itself: no system call per event of its own.
+tool_trace_not_itself() {
+	local pid wd load
+	"$TOOL" --json trace syscalls --duration 2 >/tmp/sys.json &
+	pid=$!
+	( sleep 60; kill -9 $pid 2>/dev/null ) &	# a watchdog
+	wd=$!
+	# Somebody else makes system calls meanwhile.
+	( for i in $(seq 2000); do cat /proc/self/stat >/dev/null; done ) &
+	load=$!
+	wait $pid || return 1
+	kill $wd 2>/dev/null
+	wait $load
+	python3 - "$pid" /tmp/sys.json <<'PY'
+import json, sys
+pid = int(sys.argv[1])
+ev = [json.loads(l) for l in open(sys.argv[2])]
+summary = ev.pop()["summary"]
+own = sum(1 for e in ev if e.get("tgid") == pid)
+print("%d events, %d of the tool's own (%.1f%%), %d dropped"
+      % (len(ev), own, 100.0 * own / max(len(ev), 1), summary["dropped"]))
+assert summary["events"] == len(ev)
+assert own < 0.2 * len(ev)
+PY
+}
+tool_list() {
+	"$TOOL" trace sched_switch --duration 4 >/dev/null 2>&1 &
+	local pid=$! rc=0
+	sleep 2
+	"$TOOL" list | tee /tmp/list.txt | head -n 3
+	grep -q 'kernel->user' /tmp/list.txt || rc=1
+	"$TOOL" --json list | python3 -c '
+import json, sys
+rings = json.load(sys.stdin)
+assert any(r["ends"] == "kernel->user" for r in rings), rings' || rc=1
+	wait $pid
+	return $rc
 }
 tool_stat() {
 	local pid fd rc i
@@ -80,6 +124,10 @@ tool_stat() {
 	fd=$(ls -l /proc/$pid/fd | sed -n 's/.* \([0-9]*\) -> anon_inode:\[logbuf-cons\].*/\1/p' | head -n1)
 	timeout 60 "$TOOL" stat "$pid" "$fd"
 	rc=$?
+	"$TOOL" --json stat "$pid" "$fd" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["end"] == "consumer" and s["capacity"] > 0, s' || rc=1
 	# A bounded wait: the suite must go on whatever happens.
 	for i in $(seq 60); do
 		kill -0 "$pid" 2>/dev/null || break
@@ -91,7 +139,9 @@ tool_stat() {
 }
 single tool/log tool_log
 single tool/trace_exec tool_trace_exec
-single tool/trace_raw tool_trace_syscalls_raw
+single tool/trace_raw_and_dump tool_trace_syscalls_raw
+single tool/trace_not_itself tool_trace_not_itself
+single tool/list tool_list
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"
 

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: (GPL-2.0 OR MIT)
 /*
- * logbuf: the command-line tool.
+ * logbuf: the command-line tool (logbuf(1)).
  *
- *   logbuf trace sched_switch|exec|syscalls[,...] [--duration S] [--raw FILE]
- *   logbuf log [--ring-size BYTES]
- *   logbuf stat PID FD
+ *   logbuf [-j|--json] COMMAND [OPTIONS]
+ *   logbuf trace EVENT[,EVENT...] [-d SECONDS] [-o FILE]
+ *   logbuf log [-s BYTES]
+ *   logbuf list                 every ring the module holds
+ *   logbuf stat [PID FD]        one ring's statistics (none: list)
+ *   logbuf dump FILE            decode what trace -o wrote
+ *   logbuf help [COMMAND], logbuf --help, logbuf --version
  *
- * Progress and the final summary go to stderr, records to stdout.
+ * Records go to stdout; progress (on a terminal only), warnings and the
+ * final summary go to stderr, except with --json, where the summary is the
+ * last JSON object on stdout.  Exit status: 0, 1 error, 2 usage.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +27,9 @@
 #include <sys/syscall.h>
 
 #include "logbuf.h"
+#include "output.h"
+
+#define RINGS_FILE	"/sys/class/misc/logbuf/rings"
 
 static volatile sig_atomic_t stop;
 
@@ -37,12 +47,25 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int usage(void)
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;
+	const char *help;
+};
+
+static const struct cmd cmds[];
+
+static void print_help(FILE *f, const struct cmd *c)
 {
-	fprintf(stderr,
-		"usage: logbuf trace sched_switch|exec|syscalls[,...] [--duration S] [--raw FILE]\n"
-		"       logbuf log [--ring-size BYTES]\n"
-		"       logbuf stat PID FD\n");
+	fprintf(f, "usage: logbuf [--json] %s %s\n\n%s", c->name, c->synopsis,
+		c->help);
+}
+
+static int usage_error(const struct cmd *c)
+{
+	fprintf(stderr, "usage: logbuf [--json] %s %s\n"
+		"(logbuf help %s for more)\n", c->name, c->synopsis, c->name);
 	return 2;
 }
 
@@ -51,52 +74,53 @@ static int fail(const char *what, int err)
 	const char *hint = "";
 
 	if (err == ENOENT)
-		hint = " (is the logbuf module loaded? try: insmod kmod/logbuf.ko)";
+		hint = " (is the logbuf module loaded? modprobe logbuf)";
 	else if (err == EPERM || err == EACCES)
 		hint = " (tracing needs root, CAP_PERFMON or CAP_SYS_ADMIN)";
+	else if (err == ENOMEM)
+		hint = " (ring memory counts against ulimit -l, RLIMIT_MEMLOCK)";
 	fprintf(stderr, "logbuf: %s: %s%s\n", what, strerror(err), hint);
 	return 1;
 }
 
-static void print_ev(const void *d, size_t len)
+/* getopt_long over a command's own arguments; -h/--help for each. */
+static int parse_opts(const struct cmd *c, int argc, char **argv,
+		      const char *optstr, const struct option *longopts,
+		      int (*opt)(int ch, const char *arg, void *ctx), void *ctx)
 {
-	const struct logbuf_ev *ev = d;
+	int ch;
 
-	if (len < sizeof(*ev) || ev->size != len) {
-		printf("? malformed record of %zu bytes\n", len);
-		return;
+	optind = 0;	/* GNU getopt: start over, permuting */
+	while ((ch = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			print_help(stdout, c);
+			return 1;
+		}
+		if (ch == '?' || !opt || opt(ch, optarg, ctx))
+			return -1;
 	}
-	printf("%" PRIu64 ".%09" PRIu64 " cpu%-3u %7u ",
-	       (uint64_t)ev->ts_ns / 1000000000,
-	       (uint64_t)ev->ts_ns % 1000000000, ev->cpu, ev->pid);
-	if (ev->type == LOGBUF_EV_SCHED_SWITCH && len >= sizeof(struct logbuf_ev_switch)) {
-		const struct logbuf_ev_switch *e = d;
+	return 0;
+}
 
-		printf("sched_switch %.16s:%u [%d] state=%#x%s ==> %.16s:%u [%d]\n",
-		       e->prev_comm, e->prev_pid, e->prev_prio, e->prev_state,
-		       e->preempt ? " preempt" : "", e->next_comm, e->next_pid,
-		       e->next_prio);
-	} else if (ev->type == LOGBUF_EV_EXEC &&
-		   len >= sizeof(struct logbuf_ev_exec)) {
-		const struct logbuf_ev_exec *e = d;
-		uint32_t n = e->filename_len;
+/* ---- trace ----------------------------------------------------------- */
 
-		if (n > len - sizeof(*e))
-			n = len - sizeof(*e);
-		printf("exec %.*s old_pid=%u\n", (int)n, e->filename, e->old_pid);
-	} else if (ev->type == LOGBUF_EV_SYS_ENTER &&
-		   len >= sizeof(struct logbuf_ev_syscall)) {
-		const struct logbuf_ev_syscall *e = d;
+struct trace_opts {
+	double duration;
+	const char *out;
+};
 
-		printf("sys_enter NR %" PRId64 " (%#" PRIx64 ", %#" PRIx64 ", %#"
-		       PRIx64 ", %#" PRIx64 ", %#" PRIx64 ", %#" PRIx64 ")\n",
-		       (int64_t)e->id, (uint64_t)e->args[0],
-		       (uint64_t)e->args[1], (uint64_t)e->args[2],
-		       (uint64_t)e->args[3], (uint64_t)e->args[4],
-		       (uint64_t)e->args[5]);
-	} else {
-		printf("type %u, %zu bytes\n", ev->type, len);
+static int trace_opt(int ch, const char *arg, void *ctx)
+{
+	struct trace_opts *o = ctx;
+
+	switch (ch) {
+	case 'd':
+		return parse_seconds("--duration", arg, &o->duration);
+	case 'o':
+		o->out = arg;
+		return 0;
 	}
+	return -1;
 }
 
 static int parse_events(const char *s, uint32_t *ev)
@@ -113,7 +137,8 @@ static int parse_events(const char *s, uint32_t *ev)
 		else if (!strcmp(tok, "syscalls"))
 			*ev |= LOGBUF_EV_SYS_ENTER;
 		else {
-			fprintf(stderr, "logbuf: unknown event '%s'\n", tok);
+			fprintf(stderr, "logbuf: unknown event '%s' (known: "
+				"sched_switch, exec, syscalls)\n", tok);
 			free(copy);
 			return -1;
 		}
@@ -122,29 +147,67 @@ static int parse_events(const char *s, uint32_t *ev)
 	return *ev ? 0 : -1;
 }
 
+struct trace_out {
+	FILE *f;
+	bool raw;
+	uint64_t events, bytes;
+};
+
+static void trace_record(struct trace_out *t, const void *d, size_t len)
+{
+	t->events++;
+	t->bytes += len;
+	if (t->raw) {
+		uint32_t l = len;
+
+		fwrite(&l, sizeof(l), 1, t->f);
+		fwrite(d, len, 1, t->f);
+	} else {
+		print_event(t->f, d, len);
+	}
+}
+
+/* Everything committed so far; returns -errno on a broken ring. */
+static int trace_drain(struct logbuf_receiver *rx, struct trace_out *t)
+{
+	const void *d;
+	size_t len;
+	int err;
+
+	while (!(err = logbuf_try_recv(rx, &d, &len)))
+		trace_record(t, d, len);
+	return err == -EAGAIN || err == -EPIPE ? 0 : err;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "raw", required_argument, NULL, 'o' },	/* old name */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct logbuf_attach a = { .size = sizeof(a) };
 	struct logbuf_stats st = { .size = sizeof(st) };
-	uint64_t events = 0, bytes = 0;
+	struct trace_opts o = { 0 };
+	struct trace_out t = { .f = stdout };
+	bool tty = isatty(STDERR_FILENO);
 	struct logbuf_receiver *rx;
-	double duration = 0, t0, last;
-	const char *raw = NULL;
-	FILE *out = stdout;
-	int pfd, cfd, err, i;
+	double t0, next_progress, deadline;
+	int pfd, cfd, err;
 
-	if (argc < 2 || parse_events(argv[1], &a.events))
-		return usage();
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--duration") && i + 1 < argc)
-			duration = atof(argv[++i]);
-		else if (!strcmp(argv[i], "--raw") && i + 1 < argc)
-			raw = argv[++i];
-		else
-			return usage();
+	err = parse_opts(&cmds[0], argc, argv, "d:o:h", lo, trace_opt, &o);
+	if (err)
+		return err > 0 ? 0 : usage_error(&cmds[0]);
+	if (optind != argc - 1 || parse_events(argv[optind], &a.events))
+		return usage_error(&cmds[0]);
+	if (o.out) {
+		t.f = fopen(o.out, "w");
+		if (!t.f)
+			return fail(o.out, errno);
+		t.raw = true;
 	}
-	if (raw && !(out = fopen(raw, "w")))
-		return fail(raw, errno);
 	err = logbuf_dev_create(4 << 20, LOGBUF_CREATE_KERNEL_PROD, &pfd, &cfd);
 	if (err)
 		return fail("creating a ring", -err);
@@ -155,56 +218,75 @@ static int cmd_trace(int argc, char **argv)
 		return fail("mapping the ring", errno);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	t0 = last = now();
-	fprintf(stderr, "logbuf: tracing %s%s; Ctrl-C to stop\n", argv[1],
-		raw ? " (raw records to the file)" : "");
-	while (!stop && (!duration || now() - t0 < duration)) {
-		const void *d;
-		size_t len;
+	t0 = now();
+	next_progress = t0 + 1;
+	deadline = o.duration ? t0 + o.duration : 0;
+	if (tty)
+		fprintf(stderr, "logbuf: tracing %s%s; Ctrl-C to stop\n",
+			argv[optind], o.out ? " into the file" : "");
+	while (!stop) {
+		double tn;
 
 		/*
-		 * Drain, then sleep 10 ms rather than park: a consumer woken
-		 * per event would, when tracing sched_switch, cause an event
-		 * with every sleep of its own.
+		 * Drain, then look at the clock and sleep 10 ms: no system
+		 * call per record (the syscall source would see each), and no
+		 * wake-up per event (sched_switch would see each).
 		 */
-		err = logbuf_try_recv(rx, &d, &len);
-		if (err == -EAGAIN) {
-			usleep(10000);
-			continue;
-		}
+		err = trace_drain(rx, &t);
 		if (err)
 			return fail("reading the ring", -err);
-		events++;
-		bytes += len;
-		if (raw) {
-			uint32_t l = len;
-
-			fwrite(&l, sizeof(l), 1, out);
-			fwrite(d, len, 1, out);
-		} else {
-			print_ev(d, len);
+		tn = now();
+		if (deadline && tn >= deadline)
+			break;
+		if (tty && tn >= next_progress) {
+			next_progress = tn + 1;
+			fprintf(stderr, "\rlogbuf: %" PRIu64 " events", t.events);
 		}
-		if (now() - last >= 1) {
-			last = now();
-			fprintf(stderr, "logbuf: %" PRIu64 " events so far\n", events);
-		}
+		usleep(10000);
 	}
+	/* Stop the sources, then take what they committed before. */
 	a.events = 0;
 	ioctl(cfd, LOGBUF_IOC_ATTACH, &a);
+	err = trace_drain(rx, &t);
+	if (err)
+		return fail("reading the ring", -err);
 	ioctl(cfd, LOGBUF_IOC_STATS, &st);
-	fflush(out);
-	fprintf(stderr, "logbuf: %" PRIu64 " events, %" PRIu64 " bytes, %" PRIu64
-		" dropped, %.0f events/s over %.2f s\n", events, bytes,
-		(uint64_t)st.dropped, events / (now() - t0), now() - t0);
+	if (tty)
+		fputc('\r', stderr);
+	fflush(t.f);
+	if (json && !t.raw)
+		printf("{\"summary\":{\"events\":%" PRIu64 ",\"bytes\":%" PRIu64
+		       ",\"dropped\":%" PRIu64 ",\"seconds\":%.3f}}\n", t.events,
+		       t.bytes, (uint64_t)st.dropped, now() - t0);
+	else
+		fprintf(stderr, "logbuf: %" PRIu64 " events, %" PRIu64
+			" bytes, %" PRIu64 " dropped by this ring, %.0f events/s "
+			"over %.2f s\n", t.events, t.bytes,
+			(uint64_t)st.dropped, t.events / (now() - t0),
+			now() - t0);
 	logbuf_receiver_free(rx);
 	close(cfd);
-	if (raw)
-		fclose(out);
+	if (t.raw && fclose(t.f))
+		return fail(o.out, errno);
 	return 0;
+}
+
+/* ---- log ------------------------------------------------------------- */
+
+static int log_opt(int ch, const char *arg, void *ctx)
+{
+	if (ch != 's')
+		return -1;
+	return parse_size("--ring-size", arg, 4096, LOGBUF_MAX_CAPACITY, ctx);
 }
 
 static int cmd_log(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "ring-size", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct logbuf_info info = { .size = sizeof(info) };
 	struct logbuf_stats st = { .size = sizeof(st) };
 	uint64_t ring_size = 1 << 20, lines = 0, bytes = 0;
@@ -214,11 +296,15 @@ static int cmd_log(int argc, char **argv)
 	ssize_t n;
 	int pfd, cfd, err, i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--ring-size") && i + 1 < argc)
-			ring_size = strtoull(argv[++i], NULL, 0);
-		else
-			return usage();
+	err = parse_opts(&cmds[1], argc, argv, "s:h", lo, log_opt, &ring_size);
+	if (err)
+		return err > 0 ? 0 : usage_error(&cmds[1]);
+	if (optind != argc)
+		return usage_error(&cmds[1]);
+	if (ring_size & (ring_size - 1)) {
+		fprintf(stderr, "logbuf: --ring-size: %" PRIu64 " is not a "
+			"power of two\n", ring_size);
+		return 2;
 	}
 	err = logbuf_dev_create(ring_size, LOGBUF_CREATE_KERNEL_CONS, &pfd,
 				&cfd);
@@ -238,8 +324,8 @@ static int cmd_log(int argc, char **argv)
 			continue;
 		err = logbuf_send(tx, line, n);
 		if (err == -E2BIG) {
-			fprintf(stderr, "logbuf: line %" PRIu64 " longer than %" PRIu64
-				" bytes, skipped\n", lines + 1,
+			fprintf(stderr, "logbuf: line %" PRIu64 " longer than %"
+				PRIu64 " bytes, skipped\n", lines + 1,
 				(uint64_t)(ring_size / 2 - 8));
 			continue;
 		}
@@ -249,37 +335,140 @@ static int cmd_log(int argc, char **argv)
 		bytes += n;
 	}
 	free(line);
-	/* Let the kernel drain before saying how it went. */
+	/* Let the kernel drain before saying how it went (5 s at most). */
 	for (i = 0; i < 500; i++) {
 		if (ioctl(pfd, LOGBUF_IOC_STATS, &st) ||
 		    st.records_consumed >= lines)
 			break;
 		usleep(10000);
 	}
-	fprintf(stderr, "logbuf: %" PRIu64 " lines, %" PRIu64 " bytes sent, %"
-		PRIu64 " drained by the kernel\n", lines, bytes,
-		(uint64_t)st.records_consumed);
+	if (json)
+		printf("{\"ring\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bytes\":%"
+		       PRIu64 ",\"drained\":%" PRIu64 "}\n", (uint64_t)info.id,
+		       lines, bytes, (uint64_t)st.records_consumed);
+	else
+		fprintf(stderr, "logbuf: %" PRIu64 " lines, %" PRIu64
+			" bytes sent, %" PRIu64 " drained by the kernel\n",
+			lines, bytes, (uint64_t)st.records_consumed);
 	logbuf_sender_free(tx);
 	close(pfd);
 	return 0;
 }
 
+/* ---- list, stat ------------------------------------------------------ */
+
+static const char *ends(uint32_t state)
+{
+	if (state & LOGBUF_STATE_KERNEL_CONS)
+		return "user->kernel";
+	if (state & LOGBUF_STATE_KERNEL_PROD)
+		return "kernel->user";
+	return "user->user";
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long id, cap, dropped, errors;
+	unsigned int uid, flags, state, pages;
+	char line[256];
+	int pid, n = 0, err;
+	FILE *f;
+
+	err = parse_opts(&cmds[2], argc, argv, "h", lo, NULL, NULL);
+	if (err)
+		return err > 0 ? 0 : usage_error(&cmds[2]);
+	if (optind != argc)
+		return usage_error(&cmds[2]);
+	f = fopen(RINGS_FILE, "r");
+	if (!f)
+		return fail(RINGS_FILE, errno);
+	if (json)
+		printf("[");
+	else
+		printf("%-8s %-7s %-7s %-5s %-13s %-10s %-10s %s\n", "id", "uid",
+		       "pid", "shape", "ends", "capacity", "dropped",
+		       "state");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu %u %d %x %x %llu %u %llu %llu", &id, &uid,
+			   &pid, &flags, &state, &cap, &pages, &dropped,
+			   &errors) != 9)
+			continue;	/* the heading, or "... N more" */
+		if (json) {
+			printf("%s{\"id\":%llu,\"uid\":%u,\"pid\":%d,\"shape\":"
+			       "\"%s\",\"ends\":\"%s\",\"capacity\":%llu,"
+			       "\"pages\":%u,\"dropped\":%llu,\"errors\":%llu,"
+			       "\"state\":%u}", n ? "," : "", id, uid, pid,
+			       flags & LOGBUF_RING_MPSC ? "mpsc" : "spsc",
+			       ends(state), cap, pages, dropped, errors, state);
+		} else {
+			printf("%-8llu %-7u %-7d %-5s %-13s %-10llu %-10llu "
+			       "%s%s%s\n", id, uid, pid,
+			       flags & LOGBUF_RING_MPSC ? "mpsc" : "spsc",
+			       ends(state), cap, dropped,
+			       state & LOGBUF_STATE_NO_PROD ? "no-producers " : "",
+			       state & LOGBUF_STATE_NO_CONS ? "no-consumer " : "",
+			       state & LOGBUF_STATE_BROKEN ? "BROKEN" : "");
+		}
+		n++;
+	}
+	fclose(f);
+	if (json)
+		printf("]\n");
+	return 0;
+}
+
 static int cmd_stat(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct logbuf_stats st = { .size = sizeof(st) };
 	struct logbuf_info info = { .size = sizeof(info) };
-	int pidfd, fd;
+	uint64_t pid, fdn;
+	int pidfd, fd, err;
 
-	if (argc != 3)
-		return usage();
-	pidfd = syscall(SYS_pidfd_open, atoi(argv[1]), 0);
+	err = parse_opts(&cmds[3], argc, argv, "h", lo, NULL, NULL);
+	if (err)
+		return err > 0 ? 0 : usage_error(&cmds[3]);
+	if (optind == argc)
+		return cmd_list(1, argv);
+	if (optind != argc - 2 ||
+	    parse_size("PID", argv[optind], 1, INT32_MAX, &pid) ||
+	    parse_size("FD", argv[optind + 1], 0, INT32_MAX, &fdn))
+		return usage_error(&cmds[3]);
+	pidfd = syscall(SYS_pidfd_open, (int)pid, 0);
 	if (pidfd < 0)
 		return fail("opening the process", errno);
-	fd = syscall(SYS_pidfd_getfd, pidfd, atoi(argv[2]), 0);
+	fd = syscall(SYS_pidfd_getfd, pidfd, (int)fdn, 0);
 	if (fd < 0)
 		return fail("getting its file descriptor", errno);
 	if (ioctl(fd, LOGBUF_IOC_INFO, &info) || ioctl(fd, LOGBUF_IOC_STATS, &st))
 		return fail("that descriptor is not a logbuf end", errno);
+	if (json) {
+		printf("{\"id\":%" PRIu64 ",\"end\":\"%s\",\"capacity\":%" PRIu64
+		       ",\"state\":%u,\"head\":%" PRIu64 ",\"tail\":%" PRIu64
+		       ",\"records_consumed\":%" PRIu64 ",\"bytes_consumed\":%"
+		       PRIu64 ",\"skips\":%" PRIu64 ",\"full\":%" PRIu64
+		       ",\"aborts\":%" PRIu64 ",\"dropped\":%" PRIu64 ",\"lost\":%"
+		       PRIu64 ",\"doorbells\":%" PRIu64 ",\"wakeups\":%" PRIu64
+		       ",\"polls\":%" PRIu64 ",\"sleeps\":%" PRIu64 ",\"errors\":%"
+		       PRIu64 "}\n", (uint64_t)info.id,
+		       info.role == LOGBUF_ROLE_PROD ? "producer" : "consumer",
+		       (uint64_t)st.capacity, st.state, (uint64_t)st.head,
+		       (uint64_t)st.tail, (uint64_t)st.records_consumed,
+		       (uint64_t)st.bytes_consumed, (uint64_t)st.skips,
+		       (uint64_t)st.full, (uint64_t)st.aborts,
+		       (uint64_t)st.dropped, (uint64_t)st.lost,
+		       (uint64_t)st.doorbells, (uint64_t)st.wakeups,
+		       (uint64_t)st.polls, (uint64_t)st.sleeps,
+		       (uint64_t)st.errors);
+		return 0;
+	}
 	printf("ring %" PRIu64 " (%s end), %" PRIu64 " bytes, state %#x%s%s%s%s\n",
 	       (uint64_t)info.id, info.role == LOGBUF_ROLE_PROD ? "producer" : "consumer",
 	       (uint64_t)st.capacity, st.state,
@@ -302,15 +491,141 @@ static int cmd_stat(int argc, char **argv)
 	return 0;
 }
 
+/* ---- dump ------------------------------------------------------------ */
+
+static int cmd_dump(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static unsigned char rec[1 << 16];
+	uint64_t n = 0;
+	uint32_t len;
+	FILE *f;
+	int err;
+
+	err = parse_opts(&cmds[4], argc, argv, "h", lo, NULL, NULL);
+	if (err)
+		return err > 0 ? 0 : usage_error(&cmds[4]);
+	if (optind != argc - 1)
+		return usage_error(&cmds[4]);
+	f = fopen(argv[optind], "r");
+	if (!f)
+		return fail(argv[optind], errno);
+	while (fread(&len, sizeof(len), 1, f) == 1) {
+		if (len > sizeof(rec) || fread(rec, len, 1, f) != 1) {
+			fprintf(stderr, "logbuf: %s: record %" PRIu64
+				" is cut short or longer than 64 KiB\n",
+				argv[optind], n + 1);
+			fclose(f);
+			return 1;
+		}
+		print_event(stdout, rec, len);
+		n++;
+	}
+	fclose(f);
+	if (!json)
+		fprintf(stderr, "logbuf: %" PRIu64 " records\n", n);
+	return 0;
+}
+
+/* ---- help ------------------------------------------------------------ */
+
+static void print_usage(FILE *f)
+{
+	int i;
+
+	fprintf(f, "usage: logbuf [--json] COMMAND [OPTIONS]\n"
+		"       logbuf --help | --version | help COMMAND\n\n"
+		"Lock-free record rings through /dev/logbuf.  Commands:\n");
+	for (i = 0; cmds[i].name; i++)
+		fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].synopsis);
+	fprintf(f, "\n  -j, --json     machine-readable output on stdout\n"
+		"  -h, --help     this text\n"
+		"  -V, --version  the version of logbuf and of its library\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		argv[1] = "help";
+	for (i = 0; cmds[i].name; i++) {
+		if (!strcmp(cmds[i].name, argv[1])) {
+			print_help(stdout, &cmds[i]);
+			return 0;
+		}
+	}
+	fprintf(stderr, "logbuf: no command '%s'\n", argv[1]);
+	return 2;
+}
+
+static const struct cmd cmds[] = {
+	{ "trace", cmd_trace, "EVENT[,EVENT...] [-d SECONDS] [-o FILE]",
+	  "Stream kernel tracepoints through a ring and print them.\n"
+	  "EVENT: sched_switch, exec, syscalls.  Needs CAP_PERFMON or "
+	  "CAP_SYS_ADMIN.\n"
+	  "  -d, --duration=SECONDS  stop after that long (default: Ctrl-C);\n"
+	  "                          what was committed before is still read\n"
+	  "  -o, --output=FILE       write the raw records to FILE (read it\n"
+	  "                          back with logbuf dump)\n" },
+	{ "log", cmd_log, "[-s BYTES]",
+	  "Send each line of standard input to a ring the kernel drains into\n"
+	  "the logbuf:logbuf_record trace event.\n"
+	  "  -s, --ring-size=BYTES   ring capacity, a power of two (k/M/G)\n" },
+	{ "list", cmd_list, "",
+	  "List every ring the module holds: id, owner, shape, ends,\n"
+	  "capacity, records the kernel dropped, state.\n" },
+	{ "stat", cmd_stat, "[PID FD]",
+	  "Statistics of the ring behind file descriptor FD of process PID\n"
+	  "(needs ptrace rights on it); without arguments, as list.\n" },
+	{ "dump", cmd_dump, "FILE",
+	  "Decode the records that trace -o wrote.\n" },
+	{ "help", cmd_help, "[COMMAND]", "Help on logbuf or on COMMAND.\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage();
-	if (!strcmp(argv[1], "trace"))
-		return cmd_trace(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "log"))
-		return cmd_log(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "stat"))
-		return cmd_stat(argc - 1, argv + 1);
-	return usage();
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, i;
+
+	while ((ch = getopt_long(argc, argv, "+jhV", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("logbuf %s (liblogbuf %s)\n", LOGBUF_VERSION_STRING,
+			       logbuf_version());
+			return 0;
+		default:
+			print_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		print_usage(stderr);
+		return 2;
+	}
+	for (i = 0; cmds[i].name; i++)
+		if (!strcmp(cmds[i].name, argv[optind]))
+			return cmds[i].run(argc - optind, argv + optind);
+	fprintf(stderr, "logbuf: no command '%s'; logbuf --help lists them\n",
+		argv[optind]);
+	return 2;
 }
