@@ -28,6 +28,9 @@ make -s kmod KDIR="$TREE" >"$B/kmod-debug.log" 2>&1 ||
 	{ cat "$B/kmod-debug.log"; die "module build failed"; }
 
 # Emulation under KASAN is slow: timing bounds are loosened, not dropped.
+# The kernel's own console goes to build/vm-console.log (-v): a report
+# reaches the host even when the guest's user space cannot run any more.
+LOGBUF_VNG_OPTS="-v --append softlockup_all_cpu_backtrace=1" \
 scripts/vm-run.sh "$TREE/arch/x86/boot/bzImage" 4G 5000 \
 	LOGBUF_MAX_LATE_MS=2000 LOGBUF_DEBUG_KERNEL=1 >"$LOG"
 grep -av '^#  *\(RUN\|OK\) ' "$LOG"
