@@ -165,7 +165,8 @@ kmemleak_clean() {
 [ -n "${LOGBUF_DEBUG_KERNEL:-}" ] && single kmemleak_clean kmemleak_clean
 
 kernel_log_clean() {
-	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|KFENCE|refcount_t|ODEBUG|lockdep|circular locking|inconsistent lock|list_(add|del) corruption|soft lockup|hung_task|workqueue lockup|drain_workqueue'; then
+	# Reports only: "RCU lockdep checking is enabled" is a boot banner.
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|KFENCE|refcount_t|ODEBUG|possible (circular|recursive) locking|inconsistent lock|suspicious RCU|DEBUG_LOCKS_WARN_ON|list_(add|del) corruption|soft lockup|hung_task|workqueue lockup|drain_workqueue'; then
 		return 1
 	fi
 	return 0

@@ -50,16 +50,18 @@ static void *lp_run(void *arg)
 	CPU_SET(a.cpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	while (!lp->stop) {
-		uint64_t t0 = lp_now(), t1, late;
+		uint64_t t0 = lp_now(), t1;
+		int64_t late;
 
 		/* From the last check-in: covers the first run, too. */
-		late = t0 - lp->seen_ns[a.cpu];
+		late = (int64_t)(t0 - lp->seen_ns[a.cpu]);
+		if (late > (int64_t)lp->worst_ns[a.cpu])
+			lp->worst_ns[a.cpu] = late;
+		/* A signal may end the sleep early: never a negative lateness. */
 		nanosleep(&ms, NULL);
 		t1 = lp_now();
-		if (late > lp->worst_ns[a.cpu])
-			lp->worst_ns[a.cpu] = late;
-		late = t1 - t0 - 1000000;
-		if (late > lp->worst_ns[a.cpu])
+		late = (int64_t)(t1 - t0) - 1000000;
+		if (late > (int64_t)lp->worst_ns[a.cpu])
 			lp->worst_ns[a.cpu] = late;
 		lp->seen_ns[a.cpu] = t1;
 		lp->wakeups[a.cpu]++;
@@ -96,9 +98,12 @@ static inline double lp_stop(struct latprobe *lp)
 	int i;
 
 	/* A probe that has not checked in since: it was kept from running. */
-	for (i = 0; i < lp->ncpu; i++)
-		if (now - lp->seen_ns[i] > lp->worst_ns[i] + 2000000)
-			lp->worst_ns[i] = now - lp->seen_ns[i] - 2000000;
+	for (i = 0; i < lp->ncpu; i++) {
+		int64_t since = (int64_t)(now - lp->seen_ns[i]) - 2000000;
+
+		if (since > (int64_t)lp->worst_ns[i])
+			lp->worst_ns[i] = since;
+	}
 	lp->stop = 1;
 	for (i = 0; i < lp->ncpu; i++) {
 		pthread_join(lp->th[i], NULL);
