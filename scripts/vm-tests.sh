@@ -80,7 +80,8 @@ ev = [json.loads(l) for l in sys.stdin]
 assert ev and all("ts_ns" in e for e in ev), len(ev)
 print(len(ev), "records decoded")'
 }
-# The tool must not trace itself: no system call per event of its own.
+# The tool must not trace itself: its own system calls do not grow with the
+# events it records.
 tool_trace_not_itself() {
 	local pid wd load
 	"$TOOL" --json trace syscalls --duration 2 >/tmp/sys.json &
@@ -103,7 +104,9 @@ own = sum(1 for e in ev if e.get("tgid") == pid)
 print("%d events, %d of the tool's own (%.1f%%), %d dropped"
       % (len(ev), own, 100.0 * own / max(len(ev), 1), summary["dropped"]))
 assert summary["events"] == len(ev)
-assert own < 0.2 * len(ev)
+# Its own system calls: a few per 10 ms poll, one write per ~4 KiB of
+# output; never one per event (the old tool read the clock per event: 94%).
+assert own <= 0.1 * len(ev) + 300 * summary["seconds"] + 200, own
 PY
 }
 tool_list() {
