@@ -10,18 +10,9 @@ cd "$(dirname "$0")/.."
 T=${1:-build/tools/logbuf}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-n=0
-t() {	# name, command...
-	local name=$1 out
-	shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n $name"
-	else
-		printf '%s\n' "$out" | tail -n 10 | sed 's/^/# /'
-		echo "not ok $n $name"
-	fi
-}
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
+t() { tap_check "$@"; }
 status() {	# expected status, command...: and its stderr says why
 	local want=$1
 	shift

@@ -14,18 +14,9 @@ rm -rf "$S"
 mkdir -p "$S"
 STAGE=$S/root
 PREFIX=/usr/local
-n=0
-t() {	# name, command...
-	local name=$1 out
-	shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n $name"
-	else
-		printf '%s\n' "$out" | tail -n 15 | sed 's/^/# /'
-		echo "not ok $n $name"
-	fi
-}
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
+t() { tap_check "$@"; }
 pc() {
 	PKG_CONFIG_SYSROOT_DIR=$STAGE \
 	PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config "$@" liblogbuf

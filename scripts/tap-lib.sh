@@ -22,3 +22,18 @@ single() {	# name, command...: a check with one result
 	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
 	echo "### END $name rc=0"
 }
+
+# Inside a TAP program: test number $tap_n + 1, named $1, is the command
+# $2...; its last output lines are shown on failure.
+tap_n=0
+tap_check() {
+	local name=$1 out
+	shift
+	tap_n=$((tap_n + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $tap_n $name"
+	else
+		printf '%s\n' "$out" | tail -n 15 | sed 's/^/# /'
+		echo "not ok $tap_n $name"
+	fi
+}
