@@ -17,6 +17,17 @@
 
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
+#include <linux/workqueue.h>
+
+/*
+ * 6.17 added WQ_PERCPU (an enum, so no #ifdef); newer kernels warn when a
+ * workqueue names neither it nor WQ_UNBOUND.  Before, per-CPU was implied.
+ */
+#if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
+#define LOGBUF_WQ_PERCPU	0
+#else
+#define LOGBUF_WQ_PERCPU	WQ_PERCPU
+#endif
 
 /* 6.13 added hrtimer_setup(); 6.15 removed hrtimer_init(). */
 #if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE

@@ -139,7 +139,7 @@ static int __init logbuf_init(void)
 	int err;
 
 	/* Per-CPU: each ring's drain stays on the CPU that created it. */
-	logbuf_wq = alloc_workqueue("logbuf", 0, 0);
+	logbuf_wq = alloc_workqueue("logbuf", LOGBUF_WQ_PERCPU, 0);
 	if (!logbuf_wq)
 		return -ENOMEM;
 	err = misc_register(&logbuf_misc);
