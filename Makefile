@@ -47,7 +47,7 @@ SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
 FUZZ_SECONDS	?= 3600
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples tools \
-	fuzz fuzz-short check-debug install uninstall man
+	fuzz fuzz-short check-debug check-newest install uninstall man
 
 all: lib examples tools
 
@@ -110,6 +110,10 @@ fuzz fuzz-short: $(B)/fuzz/ring_fuzz
 # Every selftest and hostile test on a 6.1 kernel with KASAN, lockdep & co.
 check-debug:
 	scripts/check-debug.sh
+
+# The module at W=1 against sid's newest kernel (in a sid chroot), booted.
+check-newest:
+	scripts/check-newest.sh
 
 # Module selftests: run inside the virtme-ng guest.
 $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
