@@ -79,12 +79,7 @@ static enum logbuf_drain_next logbuf_kcons_idle(struct logbuf_kring *r,
 	s64 n;
 
 	if (gone) {
-		/*
-		 * A committed header at the head: the look stopped at its
-		 * byte bound in a run of skips, not at an empty head.
-		 */
-		if (READ_ONCE(__logbuf_hdr_at(&r->rv, head)->len))
-			return DRAIN_MORE;
+		/* > 0 also when the look stopped at its byte bound. */
 		n = __logbuf_skip_dead(&r->rv, &kc->cs,
 				       READ_ONCE(r->rv.prod->tail));
 		if (n > 0)

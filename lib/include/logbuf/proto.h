@@ -499,12 +499,15 @@ static inline void __logbuf_advance(const struct logbuf_rv *r,
  * __logbuf_peek() found nothing.  Then [head, @tail) is final: a zero
  * header at the head is a claim whose producer died.  Its claim word says
  * how long it is; if that word is missing or impossible, nothing behind the
- * head can be located, and everything up to @tail is dropped.
+ * head can be located, and everything up to @tail is dropped.  A committed
+ * header at the head means the look stopped at its byte bound
+ * (__logbuf_peek_max()), not at an empty head: look again.
  *
- * Return: bytes of a dead claim skipped (> 0; call __logbuf_peek() again),
- * 0 if the ring is really empty, -ENODATA if the claim word was unusable
- * and [head, @tail) was dropped (the caller counts the loss), -EBADMSG if
- * @tail itself is impossible (nothing done).
+ * Return: > 0 to call __logbuf_peek() again (the bytes of a dead claim
+ * skipped, or 1 for a committed header at the head), 0 if the ring is
+ * really empty, -ENODATA if the claim word was unusable and [head, @tail)
+ * was dropped (the caller counts the loss), -EBADMSG if @tail itself is
+ * impossible (nothing done).
  */
 static inline __s64 __logbuf_skip_dead(const struct logbuf_rv *r,
 				       struct logbuf_cstate *cs, __u64 tail)
@@ -513,8 +516,10 @@ static inline __s64 __logbuf_skip_dead(const struct logbuf_rv *r,
 	struct logbuf_hdr *h = __logbuf_hdr_at(r, cs->head);
 	__u64 left = tail - cs->head, n;
 
-	if (!left || __logbuf_load(&h->len))
+	if (!left)
 		return 0;
+	if (__logbuf_load(&h->len))
+		return 1;
 	n = __logbuf_load(&h->claim);
 	if (left > r->mask + 1 || tail % LOGBUF_ALIGN)
 		return -EBADMSG;	/* a lying tail: drop nothing */
