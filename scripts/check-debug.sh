@@ -14,11 +14,8 @@ B=$ROOT/build
 mkdir -p "$B"
 LOG=$B/check-debug.log
 
-die() {
-	echo "logbuf: $*" >&2
-	echo "0 passed, 1 failed"
-	exit 1
-}
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
 
 scripts/deps.sh debug || die "could not install the dependencies"
 TREE=$(scripts/debug-kernel.sh | tail -n1) || die "debug kernel build failed"

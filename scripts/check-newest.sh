@@ -12,11 +12,8 @@ B=$ROOT/build
 LOG=$B/check-newest.log
 mkdir -p "$B"
 
-die() {
-	echo "logbuf: $*" >&2
-	echo "0 passed, 1 failed"
-	exit 1
-}
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
 
 scripts/deps.sh all || die "could not install the dependencies"
 R=$(scripts/sid-chroot.sh | tail -n1) || die "no sid chroot"

@@ -18,11 +18,8 @@ B=$ROOT/build
 LOG=$B/check.log
 KSRC=$B/ksrc
 
-die() {
-	echo "logbuf: $*" >&2
-	echo "0 passed, 1 failed"
-	exit 1
-}
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
 
 scripts/deps.sh all || die "could not install the dependencies"
 mkdir -p "$B"
@@ -39,9 +36,6 @@ make -s lib tests >"$B/build.log" 2>&1 || {
 	cat "$B/build.log"
 	die "build failed"
 }
-
-# shellcheck source=scripts/tap-lib.sh
-. "$(dirname "$0")/tap-lib.sh"
 
 # Build the module for $1 at W=1 (and sparse with $2 = C=2); fail on any
 # diagnostic.  Leaves the objects of the last build in kmod/.

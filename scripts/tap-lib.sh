@@ -1,6 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by check.sh and vm-tests.sh: framed TAP for scripts/tap.awk.
+# Sourced by the check scripts and vm-tests.sh: framed TAP for
+# scripts/tap.awk.
+
+die() {	# message: a set-up step failed; say so and count one failure
+	echo "logbuf: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
 
 frame() {	# name, command...: a test program's TAP, framed
 	local name=$1 rc
