@@ -88,6 +88,68 @@ struct logbuf_consumer {
 	struct logbuf_ring *ring;
 };
 
+/* ---- options of the creation functions ------------------------------ */
+
+/*
+ * Creation functions that will grow options take a size-prefixed options
+ * struct (libbpf's OPTS model): @sz is sizeof the struct the program was
+ * built with, so that a newer library reads an older program's shorter
+ * struct (the fields it lacks take their defaults) and refuses, with
+ * E2BIG, a newer program's longer one whose unknown bytes are not zero.
+ * NULL options mean all defaults.  In C:
+ *
+ *	LOGBUF_OPTS(logbuf_ring_opts, o, .flags = LOGBUF_RING_MPSC);
+ *	struct logbuf_ring *r = logbuf_ring_new_opts(1 << 20, &o);
+ *
+ * g++ and clang++ take it too (designated initializers are standard from
+ * C++20, an extension of both compilers before); elsewhere, value-initialize
+ * and set the fields: ``logbuf_ring_opts o = {}; o.sz = sizeof(o);``.
+ */
+#define LOGBUF_OPTS(TYPE, NAME, ...)					\
+	_Pragma("GCC diagnostic push")					\
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")	\
+	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
+	_Pragma("GCC diagnostic pop")					\
+	typedef int __logbuf_opts_##NAME __attribute__((__unused__))
+
+/**
+ * struct logbuf_ring_opts - options of logbuf_ring_new_opts()
+ * @sz: sizeof(struct logbuf_ring_opts); LOGBUF_OPTS() sets it.
+ * @flags: 0 (SPSC, the default) or LOGBUF_RING_MPSC.
+ * @__reserved: must be 0.
+ */
+struct logbuf_ring_opts {
+	size_t sz;
+	uint32_t flags;
+	uint32_t __reserved;
+};
+
+/**
+ * struct logbuf_channel_opts - options of logbuf_channel_new_opts()
+ * @sz: sizeof(struct logbuf_channel_opts); LOGBUF_OPTS() sets it.
+ * @flags: 0 (one sender, the default) or LOGBUF_RING_MPSC (clonable
+ *	senders).
+ * @__reserved: must be 0.
+ */
+struct logbuf_channel_opts {
+	size_t sz;
+	uint32_t flags;
+	uint32_t __reserved;
+};
+
+/**
+ * struct logbuf_dev_opts - options of logbuf_dev_create_opts()
+ * @sz: sizeof(struct logbuf_dev_opts); LOGBUF_OPTS() sets it.
+ * @flags: LOGBUF_RING_* and LOGBUF_CREATE_* bits (default 0: an SPSC ring
+ *	with both ends in user space).
+ * @__reserved: must be 0.
+ */
+struct logbuf_dev_opts {
+	size_t sz;
+	uint32_t flags;
+	uint32_t __reserved;
+};
+
 /* ---- rings ---------------------------------------------------------- */
 
 /**
@@ -100,6 +162,18 @@ struct logbuf_consumer {
  * (unknown flag) or ENOMEM.
  */
 struct logbuf_ring *logbuf_ring_new(uint64_t capacity, uint32_t flags);
+
+/**
+ * logbuf_ring_new_opts() - make a ring in process memory, with options
+ * @capacity: as logbuf_ring_new().
+ * @opts: struct logbuf_ring_opts, or NULL for the defaults.
+ *
+ * Return: the ring, or NULL with errno EINVAL (bad capacity, @opts->sz
+ * smaller than a size_t, a reserved field not 0), E2BIG (bytes this
+ * library does not know are not 0), EOPNOTSUPP (unknown flag) or ENOMEM.
+ */
+struct logbuf_ring *logbuf_ring_new_opts(uint64_t capacity,
+					 const struct logbuf_ring_opts *opts);
 
 /**
  * logbuf_ring_open() - map one end of a kernel ring
@@ -382,6 +456,21 @@ int logbuf_channel_new(uint64_t capacity, uint32_t flags,
 		       struct logbuf_sender **tx, struct logbuf_receiver **rx);
 
 /**
+ * logbuf_channel_new_opts() - make a channel in process memory, with options
+ * @capacity: as logbuf_ring_new().
+ * @opts: struct logbuf_channel_opts, or NULL for the defaults.
+ * @tx: out: the first sender.
+ * @rx: out: the receiver.
+ *
+ * Return: 0 or -EINVAL, -E2BIG (as logbuf_ring_new_opts()), -EOPNOTSUPP,
+ * -ENOMEM.
+ */
+int logbuf_channel_new_opts(uint64_t capacity,
+			    const struct logbuf_channel_opts *opts,
+			    struct logbuf_sender **tx,
+			    struct logbuf_receiver **rx);
+
+/**
  * logbuf_sender_open() - a sender on the producer end of a kernel ring
  * @fd: producer-end fd; the sender keeps its own reference.
  *
@@ -530,6 +619,21 @@ struct logbuf_consumer *logbuf_receiver_consumer(struct logbuf_receiver *rx);
  */
 int logbuf_dev_create(uint64_t capacity, uint32_t flags, int *prod_fd,
 		      int *cons_fd);
+
+/**
+ * logbuf_dev_create_opts() - create a kernel ring, with options
+ * @capacity: data bytes (power of two, whole pages).
+ * @opts: struct logbuf_dev_opts, or NULL for the defaults.
+ * @prod_fd: out: producer end (-1 with LOGBUF_CREATE_KERNEL_PROD).
+ * @cons_fd: out: consumer end (-1 with LOGBUF_CREATE_KERNEL_CONS).
+ *
+ * Return: 0 or -errno: -EINVAL, -E2BIG (as logbuf_ring_new_opts()),
+ * -ENOENT (the module is not loaded), or the ioctl's error
+ * (Documentation/userspace-api/logbuf.rst).
+ */
+int logbuf_dev_create_opts(uint64_t capacity,
+			   const struct logbuf_dev_opts *opts, int *prod_fd,
+			   int *cons_fd);
 
 #ifdef __cplusplus
 }

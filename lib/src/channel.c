@@ -114,6 +114,21 @@ static struct logbuf_receiver *receiver_new(struct logbuf_chan *ch)
 	return rx;
 }
 
+int logbuf_channel_new_opts(uint64_t capacity,
+			    const struct logbuf_channel_opts *opts,
+			    struct logbuf_sender **tx,
+			    struct logbuf_receiver **rx)
+{
+	int err = __logbuf_opts_check(opts, sizeof(*opts));
+
+	if (!err && LOGBUF_OPTS_GET(opts, __reserved, 0))
+		err = -EINVAL;
+	if (err)
+		return err;
+	return logbuf_channel_new(capacity, LOGBUF_OPTS_GET(opts, flags, 0),
+				  tx, rx);
+}
+
 int logbuf_channel_new(uint64_t capacity, uint32_t flags,
 		       struct logbuf_sender **tx, struct logbuf_receiver **rx)
 {

@@ -6,6 +6,21 @@
 #include <sys/ioctl.h>
 
 #include "logbuf.h"
+#include "internal.h"
+
+int logbuf_dev_create_opts(uint64_t capacity,
+			   const struct logbuf_dev_opts *opts, int *prod_fd,
+			   int *cons_fd)
+{
+	int err = __logbuf_opts_check(opts, sizeof(*opts));
+
+	if (!err && LOGBUF_OPTS_GET(opts, __reserved, 0))
+		err = -EINVAL;
+	if (err)
+		return err;
+	return logbuf_dev_create(capacity, LOGBUF_OPTS_GET(opts, flags, 0),
+				 prod_fd, cons_fd);
+}
 
 int logbuf_dev_create(uint64_t capacity, uint32_t flags, int *prod_fd,
 		      int *cons_fd)

@@ -3,7 +3,9 @@
 #ifndef _LOGBUF_INTERNAL_H
 #define _LOGBUF_INTERNAL_H
 
+#include <errno.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "logbuf.h"
@@ -31,6 +33,32 @@ struct logbuf_ring {
 	atomic_int spsc_busy;
 	atomic_int cons_busy;
 };
+
+/*
+ * Options structs (LOGBUF_OPTS): 0 if @opts (of @known bytes in this
+ * library) is NULL or valid, else -EINVAL (sz too small to hold sz) or
+ * -E2BIG (a byte past what this library knows is not zero).
+ */
+static inline int __logbuf_opts_check(const void *opts, size_t known)
+{
+	const unsigned char *b = (const unsigned char *)opts;
+	size_t sz, i;
+
+	if (!opts)
+		return 0;
+	memcpy(&sz, opts, sizeof(sz));
+	if (sz < sizeof(size_t))
+		return -EINVAL;
+	for (i = known; i < sz; i++)
+		if (b[i])
+			return -E2BIG;
+	return 0;
+}
+
+/* @opts->field if the caller's struct has it, else @def. */
+#define LOGBUF_OPTS_GET(opts, field, def)				\
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) +	\
+		sizeof((opts)->field) ? (opts)->field : (def))
 
 struct timespec;
 /* The futex system call (no glibc wrapper). */

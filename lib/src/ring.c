@@ -27,6 +27,20 @@ static int capacity_ok(uint64_t cap)
 	       !(cap & (cap - 1));
 }
 
+struct logbuf_ring *logbuf_ring_new_opts(uint64_t capacity,
+					 const struct logbuf_ring_opts *opts)
+{
+	int err = __logbuf_opts_check(opts, sizeof(*opts));
+
+	if (!err && LOGBUF_OPTS_GET(opts, __reserved, 0))
+		err = -EINVAL;
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return logbuf_ring_new(capacity, LOGBUF_OPTS_GET(opts, flags, 0));
+}
+
 struct logbuf_ring *logbuf_ring_new(uint64_t capacity, uint32_t flags)
 {
 	struct logbuf_ring *r;

@@ -30,7 +30,7 @@ static int sum_cb(void *ctx, const void *data, size_t len)
 
 int main()
 {
-	std::printf("1..4\n");
+	std::printf("1..5\n");
 
 	struct logbuf_ring *r = logbuf_ring_new(4096, LOGBUF_RING_MPSC);
 	struct logbuf_producer *p = r ? logbuf_producer_new(r) : nullptr;
@@ -60,12 +60,22 @@ int main()
 	logbuf_producer_free(p);
 	logbuf_ring_free(r);
 
+	logbuf_ring_opts ropts = {};
+	ropts.sz = sizeof(ropts);
+	ropts.flags = LOGBUF_RING_MPSC;
+	r = logbuf_ring_new_opts(4096, &ropts);
+	check(r && logbuf_ring_flags(r) == LOGBUF_RING_MPSC,
+	      "ring_new_opts_value_initialized");
+	logbuf_ring_free(r);
+
 	struct logbuf_sender *tx = nullptr;
 	struct logbuf_receiver *rx = nullptr;
 	const int n = 20000;
 	std::atomic<int> sent(0);
 
-	ok = !logbuf_channel_new(1 << 16, LOGBUF_RING_MPSC, &tx, &rx);
+	/* The options macro, as C++ programs write it. */
+	LOGBUF_OPTS(logbuf_channel_opts, copts, .flags = LOGBUF_RING_MPSC);
+	ok = !logbuf_channel_new_opts(1 << 16, &copts, &tx, &rx);
 	if (ok) {
 		std::thread producer([&] {
 			for (int i = 0; i < n; i++) {
