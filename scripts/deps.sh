@@ -6,7 +6,9 @@
 #   scripts/deps.sh lib      compilers, liburcu, ck, kernel-source harness
 #   scripts/deps.sh kmod     + kernel image/headers 6.1, qemu, virtme-ng
 #   scripts/deps.sh all      + 6.12 headers/image from bookworm-backports,
-#                            spin (the protocol model)
+#                            the PREEMPT_RT 6.1 kernel, what the clang
+#                            (LLVM=1) tree and the chroots of other suites
+#                            need, DKMS and Debian packaging, spin
 #   scripts/deps.sh debug    + what building a kernel needs (check-debug)
 #
 # As root it runs apt-get; otherwise it prints the apt-get line and fails.
@@ -16,6 +18,8 @@ LIB_PKGS="build-essential clang libclang-rt-14-dev make liburcu-dev libck-dev li
 KMOD_PKGS="qemu-system-x86 udev busybox-static linux-image-amd64 linux-headers-amd64 sparse kmod"
 BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
 MODEL_PKGS="spin"
+ALL_PKGS="linux-image-rt-amd64 linux-headers-rt-amd64 lld llvm flex bison bc
+	libelf-dev libssl-dev debootstrap dkms dh-dkms debhelper dpkg-dev"
 DEBUG_PKGS="flex bison bc libelf-dev libssl-dev cpio dwarves"
 
 want=${1:-lib}
@@ -92,6 +96,7 @@ fi
 [ "$want" = kmod ] && exit 0
 
 install $MODEL_PKGS
+[ "$want" = all ] && install $ALL_PKGS
 if [ "$want" = debug ]; then
 	install $DEBUG_PKGS
 	exit 0

@@ -44,3 +44,16 @@ tap_check() {
 		echo "not ok $tap_n $name"
 	fi
 }
+
+# In a guest script: run the script again with its output also written to
+# <out dir>/<log> (the console can lose its tail when the guest powers
+# off), then exit with its status.  Call as: tee_self <out dir> <log> "$0" "$@"
+tee_self() {
+	local out=$1 log=$2 rc
+	shift 2
+	export LOGBUF_VM_LOGGING=1
+	"$@" 2>&1 | tee "$out/$log"
+	rc=${PIPESTATUS[0]}
+	sync
+	exit "$rc"
+}

@@ -16,21 +16,23 @@ shift 3
 # The guest also writes its results into the build directory (--rwdir,
 # seen in the guest as /tmp/logbuf-out): the console can lose its tail.
 rm -f "$B/vm-guest.log"
-# The modules: built in the tree, or all three in $LOGBUF_MODULES.
+# The modules: built in the tree, or all four in $LOGBUF_MODULES.
 if [ -n "${LOGBUF_MODULES:-}" ]; then
 	mods=$LOGBUF_MODULES
 	sink=$mods/logbuf_testsink.ko
 	tprod=$mods/logbuf_testprod.ko
+	hello=$mods/logbuf_hello.ko
 else
 	mods=$ROOT/kmod
 	sink=$ROOT/selftests/kmod/sink/logbuf_testsink.ko
 	tprod=$ROOT/selftests/kmod/testprod/logbuf_testprod.ko
+	hello=$ROOT/examples/kmod_producer/logbuf_hello.ko
 fi
 # shellcheck disable=SC2086
 timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory "$mem" \
 	${LOGBUF_VNG_OPTS:-} \
 	--rwdir="/tmp/logbuf-out=$B" --exec \
-	"$* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod /tmp/logbuf-out" \
+	"$* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
 	</dev/null >"$B/vm-console.log" 2>&1
 rc=$?
 if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then

@@ -6,24 +6,19 @@
 # scripts/tap.awk, on stdout and, if given, in <out dir>/vm-guest.log (the
 # console can lose its tail when the guest powers off).
 # Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko> <testprod.ko>
-#                    [<out dir>]
+#                    <logbuf_hello.ko> [<out dir>]
 set -u
 B=$1
 KO=$2
 SINK=$3
 TPROD=$4
-OUT=${5:-}
-
-if [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ]; then
-	export LOGBUF_VM_LOGGING=1
-	"$0" "$@" 2>&1 | tee "$OUT/vm-guest.log"
-	rc=${PIPESTATUS[0]}
-	sync
-	exit "$rc"
-fi
+HELLO=$5
+OUT=${6:-}
 
 # shellcheck source=scripts/tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
+[ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ] &&
+	tee_self "$OUT" vm-guest.log "$0" "$@"
 
 echo "# guest kernel $(uname -r), $(nproc) cpus"
 # The kernel log as it happens, so that a guest that stalls still says why.
@@ -150,6 +145,37 @@ single tool/trace_not_itself tool_trace_not_itself
 single tool/list tool_list
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"
+
+# The examples, run as their comments say.
+EX=$B/examples
+ex_ftrace_log() {
+	local out
+	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	echo >/sys/kernel/tracing/trace
+	"$EX/ftrace_log" 25 || return 1
+	out=$(grep -c 'ftrace_log: step [0-9]* of 25$' /sys/kernel/tracing/trace)
+	echo 0 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	echo "$out trace events of 25"
+	[ "$out" = 25 ]
+}
+ex_kmod_producer() {
+	local id line rc=0
+	# The reader prints the ring's id, then what the module writes.
+	exec 3< <(timeout 60 "$EX/hello_reader" 30)
+	read -r line <&3 || return 1
+	id=${line#ring }
+	insmod "$HELLO" ring="$id" count=100 || rc=1
+	grep -c '^hello [0-9]* from the kernel$' <&3 >/tmp/hello.count
+	exec 3<&-
+	echo "ring $id: $(cat /tmp/hello.count) records of 100"
+	dmesg | grep 'logbuf_hello:' | tail -n 1
+	rmmod logbuf_hello || rc=1
+	[ "$(cat /tmp/hello.count)" = 100 ] && [ $rc = 0 ]
+}
+single example/channel_demo "$EX/channel_demo" 20000
+single example/xproc_ring "$EX/xproc_ring" 50000
+single example/ftrace_log ex_ftrace_log
+single example/kmod_producer ex_kmod_producer
 
 # On the debug kernel (make check-debug): a kmemleak scan, after the module
 # is gone; every unreferenced object that logbuf allocated is a failure.
