@@ -10,13 +10,19 @@
 #   make kmod       the module for KDIR (default: Debian's 6.1 headers)
 #   make install    library, headers, pkg-config file, the logbuf command
 #   make uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR)
+#   make modules_install   the module for KDIR (INSTALL_MOD_PATH), depmod
+#   make dkms-install      the module's sources under /usr/src for DKMS,
+#                          built and installed for every kernel with headers
+#   make deb        Debian packages in build/deb (liblogbuf0, liblogbuf-dev,
+#                   logbuf-tools, logbuf-dkms)
 #   make clean
 
 B	:= $(CURDIR)/build
 CC	?= gcc
 CFLAGS	?= -O2 -g
 # Debian's 6.1 headers by default; override with KDIR=...
-KDIR	?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64) \
+KDIR	?= $(firstword $(filter-out %-rt-amd64, \
+			$(wildcard /usr/src/linux-headers-6.1.*-amd64)) \
 		       /lib/modules/$(shell uname -r)/build)
 HARNESS	:= $(B)/ksrc
 VERSION	:= $(shell sed -n 's/^\#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
@@ -36,18 +42,19 @@ TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
 HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
-LIB_TESTS	:= ring_test chan_test stress_test
+LIB_TESTS	:= ring_test chan_test stress_test opts_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test \
 		   lifecycle_test hostile_test
 TSAN_TESTS	:= stress_test chan_test
-ASAN_TESTS	:= ring_test chan_test stress_test
+ASAN_TESTS	:= ring_test chan_test stress_test opts_test
 SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 FUZZ_SECONDS	?= 3600
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples tools \
-	fuzz fuzz-short check-debug check-newest install uninstall man
+	fuzz fuzz-short check-debug check-newest install uninstall man \
+	modules_install dkms-src dkms-install dkms-uninstall deb
 
 all: lib examples tools
 
@@ -123,19 +130,25 @@ $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
 tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
        $(ASAN_TESTS:%=$(B)/asan/%) $(B)/fuzz/ring_fuzz \
        $(B)/cxx/cxx11_test $(B)/cxx/cxx17_clang_test \
-       $(KMOD_TESTS:%=$(B)/selftests/%) $(B)/selftests/fill_kcons tools
+       $(KMOD_TESTS:%=$(B)/selftests/%) $(B)/selftests/fill_kcons tools \
+       examples
 
+# The examples, each as a user would build it (the headers and the static
+# library); the kernel module example builds with `make kmod`.
+EXAMPLES	:= channel_demo xproc_ring ftrace_log kmod_producer/hello_reader
 examples: lib
 	@mkdir -p $(B)/examples
-	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
-		-o $(B)/examples/channel_demo examples/channel_demo.c \
-		$(B)/liblogbuf.a -lpthread
+	for e in $(EXAMPLES); do \
+		$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE \
+			-Ilib/include -Iuapi -o $(B)/examples/$$(basename $$e) \
+			examples/$$e.c $(B)/liblogbuf.a -lpthread || exit; \
+	done
 
 tools: lib
 	@mkdir -p $(B)/tools
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
 		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c \
-		$(B)/liblogbuf.a -lm
+		$(B)/liblogbuf.a -lm $(LDFLAGS)
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
@@ -144,10 +157,53 @@ kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
 
+# INSTALL_MOD_PATH=<root> installs into a staging root; kbuild runs depmod.
+modules_install: kmod
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install
+
+# The module's sources and dkms.conf, as DKMS wants them.
+DKMS_SRC	= $(DESTDIR)/usr/src/logbuf-$(VERSION)
+KMOD_FILES	:= kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+		   $(wildcard kmod/*.h)
+dkms-src:
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux \
+		$(DKMS_SRC)/lib/include/logbuf
+	install -m 644 $(KMOD_FILES) $(DKMS_SRC)/kmod/
+	install -m 644 uapi/linux/logbuf.h $(DKMS_SRC)/uapi/linux/
+	install -m 644 lib/include/logbuf/*.h $(DKMS_SRC)/lib/include/logbuf/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# Then for every kernel whose headers are installed (DKMS skips those
+# before 6.1); DKMS rebuilds it on kernel upgrades (AUTOINSTALL).
+dkms-install: dkms-src
+	dkms status logbuf/$(VERSION) | grep -q . || dkms add logbuf/$(VERSION)
+	for b in /lib/modules/*/build; do \
+		[ -d "$$b" ] || continue; \
+		k=$${b#/lib/modules/}; k=$${k%/build}; \
+		dkms install logbuf/$(VERSION) -k "$$k"; \
+		rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ] || exit $$rc; \
+	done
+
+dkms-uninstall:
+	-dkms remove logbuf/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+# Debian packages from a copy of the tree's files (tracked and new, not
+# ignored), built with dpkg-buildpackage into build/deb.
+deb:
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/logbuf-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null --ignore-failed-read -T - -c 2>/dev/null | \
+		tar -x -C $(B)/deb/logbuf-$(VERSION)
+	cd $(B)/deb/logbuf-$(VERSION) && dpkg-buildpackage -us -uc -b
+	ls $(B)/deb/*.deb
+
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/examples/kmod_producer clean
 
 $(B)/liblogbuf.pc: lib/liblogbuf.pc.in lib/include/logbuf/version.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \

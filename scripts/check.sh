@@ -5,11 +5,16 @@
 #   1. install what is missing (scripts/deps.sh all)
 #   2. build the library, its tests (plain, ThreadSanitizer, ASan + UBSan),
 #      the fuzzer, the module
-#   3. static checks: module warning-free at W=1 on every kernel header set,
-#      sparse, checkpatch
+#   3. static checks: module warning-free at W=1 on every kernel Debian has
+#      (6.1, 6.1 PREEMPT_RT, 6.12 with gcc-12 and with gcc-14, sid's newest
+#      with sid's gcc) and with clang (LLVM=1) on 6.1; sparse, checkpatch
 #   4. library tests on the host, a minute of fuzzing, the SPIN models
-#   5. module selftests in a virtme-ng guest of the 6.1 kernel, as root and,
-#      for the hostile tests, as uid 65534
+#   5. module selftests and the examples in virtme-ng guests of the 6.1,
+#      6.12 and 6.1 PREEMPT_RT kernels, as root and, for the hostile tests,
+#      as uid 65534
+#   6. the Debian packages (make deb, lintian) installed in a 6.1 guest:
+#      DKMS builds the module, modprobe loads it, the tool and a pkg-config
+#      program run
 # and ends with the line "N passed, N failed, N skipped" of scripts/tap.awk.
 set -u
 cd "$(dirname "$0")/.."
@@ -26,7 +31,8 @@ mkdir -p "$B"
 : >"$LOG"
 
 # The guest boots Debian's 6.1 kernel; the module is built for it.
-kver=$(ls /boot/vmlinuz-6.1.* 2>/dev/null | sort -V | tail -n1)
+kver=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | grep -v -- -rt- | sort -V |
+	tail -n1)
 kver=${kver#/boot/vmlinuz-}
 [ -n "$kver" ] || die "no /boot/vmlinuz-6.1.*"
 KDIR=/usr/src/linux-headers-$kver
@@ -58,6 +64,7 @@ checkpatch() {
 		kmod/kprod.c kmod/logbuf.h kmod/logbuf_api.h \
 		kmod/trace.h selftests/kmod/sink/logbuf_testsink.c \
 		selftests/kmod/testprod/logbuf_testprod.c \
+		examples/kmod_producer/logbuf_hello.c \
 		selftests/kmod/testprod/testprod.h \
 		uapi/linux/logbuf.h \
 		lib/include/logbuf/*.h &&
@@ -66,7 +73,7 @@ checkpatch() {
 
 lib_tests() {
 	local t
-	for t in ring_test chan_test stress_test; do
+	for t in ring_test chan_test stress_test opts_test; do
 		frame "lib/$t" "$B/tests/$t"
 	done
 	for t in stress_test chan_test; do
@@ -79,7 +86,7 @@ lib_tests() {
 	frame install/check scripts/install-check.sh "$B/install-check"
 	frame man/pages scripts/man-check.sh "$B/man"
 	frame cli/conventions scripts/cli-check.sh "$B/tools/logbuf"
-	for t in ring_test chan_test stress_test; do
+	for t in ring_test chan_test stress_test opts_test; do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
 			frame "asan/$t" "$B/asan/$t"
@@ -97,28 +104,72 @@ fuzz_short() {
 	return $rc
 }
 
+# The guest suite on kernel image $1 with the modules in $2 (empty: the
+# tree's own, built for 6.1 by `make kmod`), its tests named $3/...
+vm_suite() {
+	local image=$1 mods=$2 prefix=$3
+	LOGBUF_MODULES=$mods scripts/vm-run.sh "$image" 2G 1500 |
+		sed "s,^\(### \(BEGIN\|END\)\) ,\1 $prefix/,"
+}
+
 vm_tests() {
 	make -s -C "$KDIR" M="$ROOT/kmod" clean >/dev/null 2>&1
 	make -s kmod KDIR="$KDIR" >"$B/kmod.log" 2>&1 || {
 		single vm/build sh -c "cat '$B/kmod.log'; false"
 		return
 	}
-	scripts/vm-run.sh "/boot/vmlinuz-$kver" 2G 1500
+	vm_suite "/boot/vmlinuz-$kver" "" "$kver"
+	local k v
+	for k in /boot/vmlinuz-6.12.*-amd64 /boot/vmlinuz-6.1.*-rt-amd64; do
+		[ -e "$k" ] || continue
+		v=${k#/boot/vmlinuz-}
+		if [ -f "$B/kmod-$v/logbuf.ko" ]; then
+			vm_suite "$k" "$B/kmod-$v" "$v"
+		else
+			single "$v/modules" false
+		fi
+	done
+}
+
+# The module for every kernel this machine has or caches; the modules of
+# the bootable ones are kept in build/kmod-<version> for their guests.
+kmod_all() {
+	local kdir v R
+	for kdir in /usr/src/linux-headers-6.*-amd64; do
+		[ -d "$kdir" ] || continue
+		v=${kdir#/usr/src/linux-headers-}
+		single "kmod/W=1/$v" scripts/kmod-build.sh "$B/kmod-$v" "$kdir"
+	done
+	R=$(scripts/clang-kernel.sh 2>"$B/clang-kernel.log" | tail -n1)
+	if [ -n "$R" ]; then
+		single kmod/LLVM=1/6.1 scripts/kmod-build.sh "$B/kmod-clang" \
+			"$R" LLVM=1
+	else
+		single kmod/LLVM=1/6.1 sh -c "tail -n 20 '$B/clang-kernel.log'; false"
+	fi
+	for suite in trixie sid; do
+		R=$(scripts/chroot.sh $suite 2>"$B/chroot-$suite.log" | tail -n1)
+		if [ -z "$R" ]; then
+			single "kmod/W=1/$suite" sh -c "tail -n 20 '$B/chroot-$suite.log'; false"
+			continue
+		fi
+		v=$(ls "$R/usr/src" | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' |
+			sort -V | tail -n1)
+		single "kmod/W=1/$v" env LOGBUF_CHROOT="$R" \
+			scripts/kmod-build.sh "$B/kmod-$v" "/usr/src/linux-headers-$v"
+	done
 }
 
 {
 	echo "# logbuf check on $(uname -n), $(nproc) cpus, guest kernel $kver"
-	for kdir in /usr/src/linux-headers-6.1.*-amd64 \
-		    /usr/src/linux-headers-6.12.*-amd64; do
-		[ -d "$kdir" ] || continue
-		single "kmod/W=1/$(basename "$kdir")" kmod_build "$kdir"
-	done
+	kmod_all
 	single kmod/sparse kmod_build "$KDIR" C=2
 	single checkpatch checkpatch
 	lib_tests
 	single fuzz/ring_fuzz_60s fuzz_short
 	frame model/spin scripts/model-check.sh "$B/model"
 	vm_tests
+	scripts/pkg-check.sh "/boot/vmlinuz-$kver"
 } 2>&1 | tee "$LOG" | grep -av '^#  *\(RUN\|OK\) '
 
 awk -f scripts/tap.awk "$LOG" | tail -n 1 >"$B/summary"

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Debian packages as a user gets them: `make deb`, then a virtme-ng
+# guest of kernel image <image> installs them (scripts/pkg-guest.sh; the
+# guest's /usr, /etc and /var are throw-away overlays).  Prints framed TAP;
+# a build or a guest that did not finish counts one failure.
+# Usage: pkg-check.sh <kernel image> [<timeout s>]
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build
+image=$1 limit=${2:-1500}
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
+VERSION=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
+	lib/include/logbuf/version.h)
+
+# One version everywhere: the packages take debian/changelog's.
+single packages/version_is_version_h sh -c \
+	"dpkg-parsechangelog -S Version | tee /dev/stderr | grep -qx '$VERSION'"
+if ! make -s deb >"$B/deb.log" 2>&1; then
+	single packages/build sh -c "tail -n 30 '$B/deb.log'; false"
+	exit 0
+fi
+# Debian's checker: no errors (warnings are shown, not failures).
+single packages/lintian_errors sh -c \
+	"lintian --fail-on error --tag-display-limit 0 $B/deb/logbuf_${VERSION}_amd64.changes"
+rm -f "$B/pkg-guest.log"
+timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory 2G \
+	--rwdir="/tmp/logbuf-out=$B" --exec \
+	"$ROOT/scripts/pkg-guest.sh $B/deb $VERSION $ROOT /tmp/logbuf-out" \
+	</dev/null >"$B/pkg-console.log" 2>&1
+rc=$?
+if grep -q '^### END packages' "$B/pkg-guest.log" 2>/dev/null; then
+	sed 's/^### \(BEGIN\|END\) packages/&\/guest/' "$B/pkg-guest.log"
+else
+	tail -n 40 "$B/pkg-console.log"
+	single packages/guest_completed sh -c "echo 'vng exited $rc'; false"
+fi
