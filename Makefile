@@ -156,6 +156,8 @@ kmod:
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/examples/kmod_producer \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
 
 # INSTALL_MOD_PATH=<root> installs into a staging root; kbuild runs depmod.
 modules_install: kmod
