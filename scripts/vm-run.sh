@@ -28,9 +28,13 @@ else
 	tprod=$ROOT/selftests/kmod/testprod/logbuf_testprod.ko
 	hello=$ROOT/examples/kmod_producer/logbuf_hello.ko
 fi
+# The kernel's console (-v) goes to the console log too, errors and worse
+# only (loglevel=4): a guest that stalls says why there (hung tasks, soft
+# lockups, RCU stalls), even when its shared directory stopped taking
+# writes.
 # shellcheck disable=SC2086
 timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory "$mem" \
-	${LOGBUF_VNG_OPTS:-} \
+	-v --append loglevel=4 ${LOGBUF_VNG_OPTS:-} \
 	--rwdir="/tmp/logbuf-out=$B" --exec \
 	"$* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
 	</dev/null >"$B/vm-console.log" 2>&1
