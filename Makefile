@@ -6,7 +6,8 @@
 #   make run        install what is missing, then run the channel demo
 #   make check      every test: library (plain + ThreadSanitizer), static
 #                   checks, and the module's selftests under virtme-ng
-#   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe()
+#   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe(), and
+#                   the seed crate's workload against its copy ceiling
 #   make kmod       the module for KDIR (default: Debian's 6.1 headers)
 #   make install    library, headers, pkg-config file, the logbuf command
 #   make uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR)
@@ -259,6 +260,7 @@ bench:
 	$(MAKE) lib
 	$(MAKE) -C bench O=$(B) CC=$(CC)
 	$(B)/bench/logbuf_bench --json $(B)/bench.json
+	$(B)/bench/seed_bench --json $(B)/bench-seed.json
 
 clean:
 	rm -rf $(B)

@@ -29,10 +29,9 @@
 #include <x86intrin.h>
 
 #include "logbuf.h"
+#include "bench.h"
 
-#define CL		64
 #define MAXP		4
-#define MAXROUNDS	32
 #define RAND_SIZE	0	/* size 0: random 8..1024 bytes */
 #define LAT_SAMPLES	(1 << 20)
 
@@ -86,34 +85,6 @@ static int window_ms = 200;
 static uint64_t ring_cap = 1 << 18;
 static unsigned char src[1024] __attribute__((aligned(64)));
 static volatile uint64_t sink;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t s;
-
-	CPU_ZERO(&s);
-	CPU_SET(cpu, &s);
-	pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
-}
-
-static void unpin(void)
-{
-	cpu_set_t s;
-	int i;
-
-	CPU_ZERO(&s);
-	for (i = 0; i < CPU_SETSIZE; i++)
-		CPU_SET(i, &s);
-	pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
-}
 
 static inline uint32_t next_size(uint64_t *seed, int size)
 {
@@ -562,24 +533,6 @@ static void run_once(struct cand *c, struct lat *plat, struct lat *clat)
 		c->gbs[c->n] = r->bytes / dt / 1e9;
 		c->n++;
 	}
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n, double *lo, double *hi)
-{
-	double s[MAXROUNDS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	*lo = s[0];
-	*hi = s[n - 1];
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 static int cmp_u64(const void *a, const void *b)
