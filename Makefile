@@ -43,12 +43,12 @@ TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
 HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
-LIB_TESTS	:= ring_test chan_test stress_test opts_test
+LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test \
 		   lifecycle_test hostile_test
 TSAN_TESTS	:= stress_test chan_test
-ASAN_TESTS	:= ring_test chan_test stress_test opts_test
+ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test
 SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 FUZZ_SECONDS	?= 3600

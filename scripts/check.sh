@@ -73,7 +73,7 @@ checkpatch() {
 
 lib_tests() {
 	local t
-	for t in ring_test chan_test stress_test opts_test; do
+	for t in ring_test chan_test stress_test opts_test clock_test; do
 		frame "lib/$t" "$B/tests/$t"
 	done
 	for t in stress_test chan_test; do
@@ -90,7 +90,7 @@ lib_tests() {
 	# record well-formed (a short window: a check, not a measurement).
 	single bench/build_and_check_records sh -c \
 		"make -s -C bench O='$B' && '$B/bench/seed_bench' --rounds 1 --secs 0.05 >/dev/null"
-	for t in ring_test chan_test stress_test opts_test; do
+	for t in ring_test chan_test stress_test opts_test clock_test; do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
 			frame "asan/$t" "$B/asan/$t"

@@ -358,7 +358,11 @@ static long skip_dead_claim(struct logbuf_receiver *rx)
 int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 		int timeout_ms)
 {
-	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	/*
+	 * The clock is read on the way to parking only: where it is not in
+	 * the vDSO, each read is a system call, once per record otherwise.
+	 */
+	int64_t deadline = 0;
 	unsigned int spins = 0;
 	uint32_t st;
 	int err;
@@ -391,7 +395,11 @@ int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 			continue;
 		}
 		if (timeout_ms > 0) {
-			int64_t left = deadline - now_ms();
+			int64_t left;
+
+			if (!deadline)
+				deadline = now_ms() + timeout_ms;
+			left = deadline - now_ms();
 
 			if (left <= 0)
 				return -ETIMEDOUT;
