@@ -8,6 +8,8 @@
 #                   checks, and the module's selftests under virtme-ng
 #   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe(), and
 #                   the seed crate's workload against its copy ceiling
+#   make bench-kernel  one guest boot: kernel -> user against the BPF ring
+#                   buffer, user -> ftrace against trace_marker, pipe()
 #   make kmod       the module for KDIR (default: Debian's 6.1 headers)
 #   make install    library, headers, pkg-config file, the logbuf command
 #   make uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR)
@@ -54,7 +56,7 @@ SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
 FUZZ_SECONDS	?= 3600
 
 .PHONY: all lib run check bench kmod kmod-clean tests clean examples tools \
-	fuzz fuzz-short check-debug check-newest install uninstall man \
+	fuzz fuzz-short check-debug check-newest bench-kernel install uninstall man \
 	modules_install dkms-src dkms-install dkms-uninstall deb
 
 all: lib examples tools
@@ -122,6 +124,10 @@ check-debug:
 # The module at W=1 against sid's newest kernel (in a sid chroot), booted.
 check-newest:
 	scripts/check-newest.sh
+
+# The kernel paths against BPF ring buffer, trace_marker and pipe, one boot.
+bench-kernel:
+	scripts/bench-kernel.sh
 
 # Module selftests: run inside the virtme-ng guest.
 $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h

@@ -19,7 +19,8 @@ KMOD_PKGS="qemu-system-x86 udev busybox-static linux-image-amd64 linux-headers-a
 BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
 MODEL_PKGS="spin"
 ALL_PKGS="linux-image-rt-amd64 linux-headers-rt-amd64 lld llvm flex bison bc
-	libelf-dev libssl-dev debootstrap dkms dh-dkms debhelper dpkg-dev lintian"
+	libelf-dev libssl-dev debootstrap dkms dh-dkms debhelper dpkg-dev lintian
+	libbpf-dev"
 DEBUG_PKGS="flex bison bc libelf-dev libssl-dev cpio dwarves"
 
 want=${1:-lib}

@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbench: logbuf's kernel paths against their peers, in one boot (run by
+ * scripts/bench-kernel.sh inside a virtme-ng guest, as root, with the
+ * module loaded).  Three comparisons:
+ *
+ *  syscall  kernel -> user.  1 or 2 threads call getpgid() in a loop; every
+ *           system call is traced at raw_syscalls:sys_enter into an 80-byte
+ *           record, by logbuf's LOGBUF_EV_SYS_ENTER source or by a BPF
+ *           program with bpf_ringbuf_output() (kbench.bpf.c), 4 MiB rings
+ *           both.  The consumer is busy (logbuf_try_recv() /
+ *           ring_buffer__consume()), parked without a timeout
+ *           (logbuf_recv(-1) / ring_buffer__poll(-1)) or parked with a
+ *           100 ms timeout.  Each call's argument is its thread's sequence
+ *           number: the consumer checks that every thread's records arrive
+ *           complete and in order; a gap is a drop.
+ *  ftrace   user -> ftrace.  1 or 2 threads send 64-byte records into a
+ *           kernel-consumer ring (logbuf:logbuf_record events) or write
+ *           them to trace_marker.  Producer CPU time per record, records
+ *           in the trace buffer per second at the end of the window, and
+ *           the count once everything drained (none may be missing).
+ *  u2u      user -> user, 64-byte records with sequence numbers, one
+ *           producer, one consumer: pipe(), a ring through /dev/logbuf,
+ *           the same library on a heap channel; busy and parked consumers,
+ *           doorbells and wake-ups per record from LOGBUF_IOC_STATS.
+ *
+ * Every candidate runs in short windows; candidates alternate, in a
+ * rotated order, round after round; the table gives medians and spreads.
+ * Under emulation only ratios within one run mean anything.
+ *
+ *   kbench [--rounds N] [--window-ms MS] [--bpf OBJ] [--only GROUP]
+ *          [--json FILE]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/logbuf.h>
+
+#include "logbuf.h"
+#include "bench.h"
+
+#define NMET		5
+#define MAXT		2
+#define SEQ_BASE	(1ULL << 23)	/* above any pid: getpgid() says ESRCH */
+#define SENTINEL	(SEQ_BASE - 1)
+#define RING		(4u << 20)
+#define REC		64
+#define TRACING		"/sys/kernel/tracing/"
+
+struct cand;
+typedef int (*run_fn)(struct cand *c, double m[NMET]);
+
+struct cand {
+	const char *group;
+	const char *name;
+	int threads;
+	int mode;		/* per group */
+	run_fn run;
+	const char *met[NMET];	/* metric names, NULL: unused */
+	double v[NMET][MAXROUNDS];
+	int n;
+};
+
+static int window_ms = 300;
+static const char *bpf_path = "kbench.bpf.o";
+static pid_t self;
+static const char *only;
+
+static _Alignas(CL) atomic_int go;
+static _Alignas(CL) atomic_int stop;
+static _Alignas(CL) atomic_int cons_done;
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "kbench: %s: %s\n", what, strerror(err));
+	exit(1);
+}
+
+static void sleep_window(void)
+{
+	usleep(window_ms * 1000);
+}
+
+/* ---- syscall: kernel -> user ------------------------------------------- */
+
+enum { BUSY, PARKED, TIMEOUT, UNTRACED };
+
+struct seqchk {
+	pid_t tid[MAXT + 1];
+	uint64_t next[MAXT + 1];
+	uint64_t matched, gaps, disorder;
+	int done;
+};
+
+/* One traced event: ours (getpgid with a sequence argument) or not. */
+static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
+{
+	uint64_t a = e->args[0];
+	int i;
+
+	if (e->ev.tgid != (uint32_t)self || e->id != SYS_getpgid)
+		return;
+	if (a == SENTINEL) {
+		s->done = 1;
+		return;
+	}
+	if (a < SEQ_BASE)
+		return;
+	a -= SEQ_BASE;
+	for (i = 0; i < MAXT + 1 && s->tid[i] && s->tid[i] != (pid_t)e->ev.pid; i++)
+		;
+	if (i == MAXT + 1)
+		return;
+	s->tid[i] = e->ev.pid;
+	if (a > s->next[i])
+		s->gaps += a - s->next[i];
+	else if (a < s->next[i])
+		s->disorder++;
+	s->next[i] = a + 1;
+	s->matched++;
+}
+
+struct sysprod {
+	_Alignas(CL) uint64_t calls;
+	double cpu_s;
+};
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *sys_producer(void *arg)
+{
+	struct sysprod *p = arg;
+	uint64_t seq = 0;
+	double c0;
+
+	while (!atomic_load(&go))
+		;
+	c0 = thread_cpu();
+	while (!atomic_load_explicit(&stop, memory_order_relaxed))
+		syscall(SYS_getpgid, SEQ_BASE + seq++);
+	p->cpu_s = thread_cpu() - c0;
+	p->calls = seq;
+	return NULL;
+}
+
+struct sysrun {
+	struct cand *c;
+	struct logbuf_receiver *rx;
+	struct ring_buffer *rb;
+	struct seqchk s;
+};
+
+static int bpf_cb(void *ctx, void *data, size_t len)
+{
+	struct sysrun *r = ctx;
+
+	/* NULL: what the last window left behind (after its sentinel). */
+	if (r && len >= sizeof(struct logbuf_ev_syscall))
+		seq_check(&r->s, data);
+	return 0;
+}
+
+static void *sys_consumer(void *arg)
+{
+	struct sysrun *r = arg;
+	int mode = r->c->mode;
+
+	while (!r->s.done) {
+		if (r->rx) {
+			const void *d;
+			size_t len;
+			int err = mode == BUSY ? logbuf_try_recv(r->rx, &d, &len) :
+				  logbuf_recv(r->rx, &d, &len,
+					      mode == PARKED ? -1 : 100);
+
+			if (!err && len >= sizeof(struct logbuf_ev_syscall))
+				seq_check(&r->s, d);
+			else if (err && err != -EAGAIN && err != -ETIMEDOUT &&
+				 err != -EINTR)
+				die("logbuf_recv", -err);
+		} else {
+			int n = mode == BUSY ? ring_buffer__consume(r->rb) :
+				ring_buffer__poll(r->rb, mode == PARKED ? -1 : 100);
+
+			if (n < 0 && n != -EINTR)
+				die("ring_buffer", -n);
+		}
+	}
+	atomic_store(&cons_done, 1);
+	return NULL;
+}
+
+static struct bpf_object *bobj;
+static struct bpf_program *bprog;
+static int brb_fd;
+
+static void bpf_open(void)
+{
+	int err;
+
+	bobj = bpf_object__open_file(bpf_path, NULL);
+	err = libbpf_get_error(bobj);
+	if (err)
+		die(bpf_path, -err);
+	err = bpf_object__load(bobj);
+	if (err)
+		die("loading the BPF program", -err);
+	bprog = bpf_object__find_program_by_name(bobj, "kbench_sys_enter");
+	brb_fd = bpf_object__find_map_fd_by_name(bobj, "rb");
+	if (!bprog || brb_fd < 0)
+		die("the BPF object", ENOENT);
+}
+
+/*
+ * m[0]: our events delivered per second, m[1]: getpgid() calls per second
+ * per thread, m[2]: drops (gaps + never delivered), m[3]: producer CPU ns
+ * per call.
+ */
+static int run_syscall(struct cand *c, double m[NMET])
+{
+	struct logbuf_attach a = { .size = sizeof(a) };
+	struct sysprod p[MAXT] = { 0 };
+	pthread_t th[MAXT], ct;
+	struct sysrun r = { .c = c };
+	struct bpf_link *link = NULL;
+	uint64_t calls = 0;
+	int pfd = -1, cfd = -1, i, err;
+	double t0, dt, cpu = 0;
+	bool traced = c->mode != UNTRACED;
+	bool is_bpf = strstr(c->name, "bpf") != NULL;
+
+	atomic_store(&go, 0);
+	atomic_store(&stop, 0);
+	atomic_store(&cons_done, 0);
+	if (traced && !is_bpf) {
+		err = logbuf_dev_create(RING, LOGBUF_CREATE_KERNEL_PROD,
+					&pfd, &cfd);
+		if (err)
+			die("logbuf_dev_create", -err);
+		a.events = LOGBUF_EV_SYS_ENTER;
+		if (ioctl(cfd, LOGBUF_IOC_ATTACH, &a))
+			die("LOGBUF_IOC_ATTACH", errno);
+		r.rx = logbuf_receiver_open(cfd);
+		if (!r.rx)
+			die("logbuf_receiver_open", errno);
+	} else if (traced) {
+		r.rb = ring_buffer__new(brb_fd, bpf_cb, NULL, NULL);
+		if (!r.rb || ring_buffer__consume(r.rb) < 0)
+			die("ring_buffer__new", errno);
+		ring_buffer__free(r.rb);
+		r.rb = ring_buffer__new(brb_fd, bpf_cb, &r, NULL);
+		if (!r.rb)
+			die("ring_buffer__new", errno);
+		link = bpf_program__attach(bprog);
+		if (libbpf_get_error(link))
+			die("attaching the BPF program", -libbpf_get_error(link));
+	}
+	if (traced)
+		pthread_create(&ct, NULL, sys_consumer, &r);
+	for (i = 0; i < c->threads; i++)
+		pthread_create(&th[i], NULL, sys_producer, &p[i]);
+	t0 = now();
+	atomic_store(&go, 1);
+	sleep_window();
+	atomic_store(&stop, 1);
+	dt = now() - t0;
+	for (i = 0; i < c->threads; i++) {
+		pthread_join(th[i], NULL);
+		calls += p[i].calls;
+		cpu += p[i].cpu_s;
+	}
+	if (traced) {
+		/* Everything before the sentinel is in the ring before it. */
+		while (!atomic_load(&cons_done)) {
+			syscall(SYS_getpgid, SENTINEL);
+			usleep(10000);
+		}
+		pthread_join(ct, NULL);
+	}
+	if (traced && !is_bpf) {
+		struct logbuf_stats st = { .size = sizeof(st) };
+
+		a.events = 0;
+		ioctl(cfd, LOGBUF_IOC_ATTACH, &a);
+		ioctl(cfd, LOGBUF_IOC_STATS, &st);
+		logbuf_receiver_free(r.rx);
+		close(pfd);
+		close(cfd);
+	} else if (traced) {
+		bpf_link__destroy(link);
+		ring_buffer__free(r.rb);
+	}
+	if (traced && r.s.disorder) {
+		fprintf(stderr, "kbench: %s: %" PRIu64 " records out of order\n",
+			c->name, r.s.disorder);
+		return -1;
+	}
+	m[0] = traced ? r.s.matched / dt : 0;
+	m[1] = calls / dt / c->threads;
+	m[2] = traced ? (double)(calls - r.s.matched) : 0;
+	m[3] = cpu / calls * 1e9;
+	return 0;
+}
+
+/* ---- ftrace: user -> trace buffer -------------------------------------- */
+
+static int tr_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd, n;
+
+	snprintf(path, sizeof(path), TRACING "%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* Events in the trace buffers now, and events they overwrote. */
+static uint64_t tr_entries(uint64_t *overrun)
+{
+	uint64_t sum = 0, ov = 0;
+	char path[128], line[128];
+	int cpu;
+
+	for (cpu = 0; cpu < 64; cpu++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), TRACING "per_cpu/cpu%d/stats", cpu);
+		f = fopen(path, "r");
+		if (!f)
+			break;
+		while (fgets(line, sizeof(line), f)) {
+			unsigned long long v;
+
+			if (sscanf(line, "entries: %llu", &v) == 1)
+				sum += v;
+			else if (sscanf(line, "overrun: %llu", &v) == 1 ||
+				 sscanf(line, "dropped events: %llu", &v) == 1)
+				ov += v;
+		}
+		fclose(f);
+	}
+	*overrun = ov;
+	return sum;
+}
+
+struct ftprod {
+	struct cand *c;
+	int pfd;		/* a ring's producer end, or -1 */
+	int marker_fd;
+	int id;
+	_Alignas(CL) uint64_t sent;
+	uint64_t refused;
+	double cpu_s;
+};
+
+static void *ft_producer(void *arg)
+{
+	struct ftprod *p = arg;
+	/* A sender is one thread's: each opens its own on the ring. */
+	struct logbuf_sender *tx = NULL;
+	char rec[REC];
+	uint64_t seq = 0;
+	double c0;
+
+	if (p->pfd >= 0 && !(tx = logbuf_sender_open(p->pfd)))
+		die("logbuf_sender_open", errno);
+	memset(rec, 'x', sizeof(rec));
+	while (!atomic_load(&go))
+		;
+	c0 = thread_cpu();
+	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+		int n = snprintf(rec, sizeof(rec), "t%d %" PRIu64 " ", p->id, seq);
+
+		rec[n] = 'x';
+		if (tx) {
+			int err = logbuf_try_send(tx, rec, REC);
+
+			if (err == -EAGAIN) {
+				p->refused++;
+				__builtin_ia32_pause();
+				continue;
+			}
+			if (err)
+				die("logbuf_try_send", -err);
+		} else if (write(p->marker_fd, rec, REC) != REC) {
+			die("trace_marker", errno);
+		}
+		seq++;
+	}
+	p->cpu_s = thread_cpu() - c0;
+	p->sent = seq;
+	logbuf_sender_free(tx);
+	return NULL;
+}
+
+/*
+ * m[0]: records in the trace buffer per second at the end of the window,
+ * m[1]: producer CPU ns per record, m[2]: records missing once drained
+ * (must be 0), m[3]: refused claims per record sent, m[4]: doorbell
+ * ioctls per record (logbuf).
+ */
+static int run_ftrace(struct cand *c, double m[NMET])
+{
+	struct ftprod p[MAXT] = { 0 };
+	uint64_t sent = 0, refused = 0, at_stop, last = 0, ov, e;
+	bool is_lb = strstr(c->name, "logbuf") != NULL;
+	int pfd = -1, cfd = -1, mfd = -1, i, stable;
+	pthread_t th[MAXT];
+	double t0, dt, cpu = 0;
+
+	atomic_store(&go, 0);
+	atomic_store(&stop, 0);
+	tr_write("trace", "");
+	if (is_lb) {
+		int err = logbuf_dev_create(RING, LOGBUF_RING_MPSC |
+					    LOGBUF_CREATE_KERNEL_CONS,
+					    &pfd, &cfd);
+
+		if (err)
+			die("logbuf_dev_create", -err);
+	} else {
+		mfd = open(TRACING "trace_marker", O_WRONLY);
+		if (mfd < 0)
+			die("trace_marker", errno);
+	}
+	for (i = 0; i < c->threads; i++) {
+		p[i] = (struct ftprod){ .c = c, .pfd = pfd, .marker_fd = mfd,
+					.id = i };
+		pthread_create(&th[i], NULL, ft_producer, &p[i]);
+	}
+	t0 = now();
+	atomic_store(&go, 1);
+	sleep_window();
+	atomic_store(&stop, 1);
+	at_stop = tr_entries(&ov);
+	dt = now() - t0;
+	for (i = 0; i < c->threads; i++) {
+		pthread_join(th[i], NULL);
+		sent += p[i].sent;
+		refused += p[i].refused;
+		cpu += p[i].cpu_s;
+	}
+	if (is_lb) {
+		struct logbuf_stats st = { .size = sizeof(st) };
+
+		/* Wait (10 s at most) until the drain has taken every record. */
+		for (i = 0; i < 1000; i++) {
+			if (ioctl(pfd, LOGBUF_IOC_STATS, &st))
+				die("LOGBUF_IOC_STATS", errno);
+			if (st.records_consumed >= sent)
+				break;
+			usleep(10000);
+		}
+		m[4] = (double)st.doorbells / sent;
+		if (st.records_consumed != sent || st.lost || st.errors)
+			fprintf(stderr, "kbench: %s: sent %" PRIu64 ", drained %llu"
+				", lost %llu, errors %llu\n", c->name, sent,
+				(unsigned long long)st.records_consumed,
+				(unsigned long long)st.lost,
+				(unsigned long long)st.errors);
+		close(pfd);
+		if (cfd >= 0)
+			close(cfd);
+	} else {
+		close(mfd);
+	}
+	for (stable = 0, i = 0; i < 1000 && stable < 10; i++) {
+		usleep(10000);
+		e = tr_entries(&ov);
+		stable = e == last ? stable + 1 : 0;
+		last = e;
+	}
+	if (ov) {
+		fprintf(stderr, "kbench: %s: the trace buffer overran or "
+			"dropped %" PRIu64 " events\n", c->name, ov);
+		return -1;
+	}
+	m[0] = at_stop / dt;
+	m[1] = cpu / sent * 1e9;
+	m[2] = last < sent ? (double)(sent - last) : 0;
+	m[3] = (double)refused / sent;
+	if (last > sent) {
+		fprintf(stderr, "kbench: %s: %" PRIu64 " events for %" PRIu64
+			" records: is another event enabled?\n", c->name, last,
+			sent);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- u2u: user -> user ------------------------------------------------- */
+
+enum { U_PIPE, U_DEV_BUSY, U_DEV_PARKED, U_HEAP_BUSY, U_HEAP_PARKED };
+
+struct u2u {
+	struct cand *c;
+	struct logbuf_sender *tx;
+	struct logbuf_receiver *rx;
+	int pipe[2];
+	_Alignas(CL) uint64_t sent;
+	_Alignas(CL) uint64_t got, bad;
+};
+
+static void *u2u_producer(void *arg)
+{
+	struct u2u *u = arg;
+	uint64_t rec[REC / 8] = { 0 }, seq = 0;
+
+	pin(0);
+	while (!atomic_load(&go))
+		;
+	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+		rec[0] = seq;
+		if (u->tx) {
+			int err = logbuf_try_send(u->tx, rec, REC);
+
+			if (err == -EAGAIN) {
+				__builtin_ia32_pause();
+				continue;
+			}
+			if (err)
+				die("logbuf_try_send", -err);
+		} else if (write(u->pipe[1], rec, REC) != REC) {
+			die("pipe write", errno);
+		}
+		seq++;
+	}
+	u->sent = seq;
+	/* The receiver sees the sender leave (EPIPE / EOF). */
+	if (u->tx)
+		logbuf_sender_free(u->tx);
+	else
+		close(u->pipe[1]);
+	return NULL;
+}
+
+static void u2u_consume(struct u2u *u, bool parked)
+{
+	uint64_t expect = 0, bad = 0;
+
+	for (;;) {
+		const uint64_t *d;
+		size_t len;
+
+		if (u->rx) {
+			int err = parked ? logbuf_recv(u->rx, (const void **)&d,
+						      &len, -1) :
+				  logbuf_try_recv(u->rx, (const void **)&d, &len);
+
+			if (err == -EAGAIN)
+				continue;
+			if (err == -EPIPE)
+				break;
+			if (err)
+				die("logbuf_recv", -err);
+			bad += len != REC || d[0] != expect;
+		} else {
+			uint64_t rec[REC / 8];
+			ssize_t n = read(u->pipe[0], rec, REC);
+
+			if (!n)
+				break;
+			if (n != REC)
+				die("pipe read", n < 0 ? errno : EIO);
+			bad += rec[0] != expect;
+		}
+		expect++;
+	}
+	u->got = expect;
+	u->bad = bad;
+}
+
+static void *u2u_timer(void *arg)
+{
+	(void)arg;
+	sleep_window();
+	atomic_store(&stop, 1);
+	return NULL;
+}
+
+/*
+ * m[0]: records per second, m[1]: doorbells per record, m[2]: wake-ups
+ * per record (both from LOGBUF_IOC_STATS, /dev/logbuf rings only), m[3]:
+ * records missing or out of order (must be 0).
+ */
+static int run_u2u(struct cand *c, double m[NMET])
+{
+	struct logbuf_stats st = { .size = sizeof(st) };
+	struct u2u u = { .c = c, .pipe = { -1, -1 } };
+	bool dev = c->mode == U_DEV_BUSY || c->mode == U_DEV_PARKED;
+	bool parked = c->mode == U_DEV_PARKED || c->mode == U_HEAP_PARKED;
+	pthread_t th, tm;
+	int pfd = -1, cfd = -1, err;
+	double t0, dt;
+
+	atomic_store(&go, 0);
+	atomic_store(&stop, 0);
+	if (c->mode == U_PIPE) {
+		if (pipe(u.pipe))
+			die("pipe", errno);
+	} else if (dev) {
+		err = logbuf_dev_create(RING, 0, &pfd, &cfd);
+		if (err)
+			die("logbuf_dev_create", -err);
+		u.tx = logbuf_sender_open(pfd);
+		u.rx = logbuf_receiver_open(cfd);
+		close(pfd);	/* the sender holds the producer end */
+		if (!u.tx || !u.rx)
+			die("opening the ends", errno);
+	} else {
+		err = logbuf_channel_new(RING, 0, &u.tx, &u.rx);
+		if (err)
+			die("logbuf_channel_new", -err);
+	}
+	pthread_create(&th, NULL, u2u_producer, &u);
+	pin(1);
+	pthread_create(&tm, NULL, u2u_timer, NULL);
+	t0 = now();
+	atomic_store(&go, 1);
+	u2u_consume(&u, parked);
+	dt = now() - t0;
+	pthread_join(tm, NULL);
+	pthread_join(th, NULL);
+	unpin();
+	if (dev) {
+		ioctl(cfd, LOGBUF_IOC_STATS, &st);
+		close(cfd);
+	}
+	if (u.rx)
+		logbuf_receiver_free(u.rx);
+	else
+		close(u.pipe[0]);
+	m[0] = u.got / dt;
+	m[1] = dev ? (double)st.doorbells / u.got : 0;
+	m[2] = dev ? (double)st.wakeups / u.got : 0;
+	m[3] = (double)(u.sent - u.got) + u.bad;
+	return 0;
+}
+
+/* ---- candidates and rounds -------------------------------------------- */
+
+#define SYS(nm, t, md) { .group = "syscall", .name = nm, .threads = t, \
+	.mode = md, .run = run_syscall, \
+	.met = { "events/s", "calls/s/thread", "lost", "cpu ns/call" } }
+#define FT(nm, t) { .group = "ftrace", .name = nm, .threads = t, \
+	.run = run_ftrace, \
+	.met = { "landed/s", "producer ns/rec", "missing", "refused/rec", \
+		 "doorbells/rec" } }
+#define U2U(nm, md) { .group = "u2u", .name = nm, .threads = 1, \
+	.mode = md, .run = run_u2u, \
+	.met = { "records/s", "doorbells/rec", "wakeups/rec", "lost" } }
+
+static struct cand cands[] = {
+	SYS("untraced", 1, UNTRACED),
+	SYS("logbuf busy", 1, BUSY),
+	SYS("bpf busy", 1, BUSY),
+	SYS("logbuf parked", 1, PARKED),
+	SYS("bpf parked", 1, PARKED),
+	SYS("logbuf parked 100ms", 1, TIMEOUT),
+	SYS("bpf parked 100ms", 1, TIMEOUT),
+	SYS("untraced", 2, UNTRACED),
+	SYS("logbuf busy", 2, BUSY),
+	SYS("bpf busy", 2, BUSY),
+	SYS("logbuf parked", 2, PARKED),
+	SYS("bpf parked", 2, PARKED),
+	SYS("logbuf parked 100ms", 2, TIMEOUT),
+	SYS("bpf parked 100ms", 2, TIMEOUT),
+	FT("logbuf ring", 1),
+	FT("trace_marker", 1),
+	FT("logbuf ring", 2),
+	FT("trace_marker", 2),
+	U2U("pipe", U_PIPE),
+	U2U("/dev/logbuf ring, busy", U_DEV_BUSY),
+	U2U("heap channel, busy", U_HEAP_BUSY),
+	U2U("/dev/logbuf ring, parked", U_DEV_PARKED),
+	U2U("heap channel, parked", U_HEAP_PARKED),
+};
+
+#define NCANDS	(int)(sizeof(cands) / sizeof(cands[0]))
+
+static struct cand *find(const char *group, const char *name, int threads)
+{
+	int k;
+
+	for (k = 0; k < NCANDS; k++)
+		if (!strcmp(cands[k].group, group) &&
+		    !strcmp(cands[k].name, name) && cands[k].threads == threads)
+			return &cands[k];
+	return NULL;
+}
+
+static double med(const struct cand *c, int i)
+{
+	double lo, hi;
+
+	return c ? median(c->v[i], c->n, &lo, &hi) : 0;
+}
+
+static void ratio(const char *what, double a, double b)
+{
+	printf("  %-58s %6.2fx\n", what, b > 0 ? a / b : 0);
+}
+
+static void report(FILE *f, int rounds)
+{
+	const char *g = "";
+	int k, i;
+
+	printf("\nMedians of %d rounds of %d ms (spread = min..max)\n", rounds,
+	       window_ms);
+	for (k = 0; k < NCANDS; k++) {
+		struct cand *c = &cands[k];
+
+		if (strcmp(g, c->group)) {
+			g = c->group;
+			printf("\n%-8s %-26s %3s", g, "candidate", "thr");
+			for (i = 0; i < NMET && c->met[i]; i++)
+				printf(" %28s", c->met[i]);
+			printf("\n");
+		}
+		printf("%-8s %-26s %3d", "", c->name, c->threads);
+		for (i = 0; i < NMET && c->met[i]; i++) {
+			double lo, hi, m = median(c->v[i], c->n, &lo, &hi);
+			char b[64];
+
+			snprintf(b, sizeof(b), "%.4g (%.3g..%.3g)", m, lo, hi);
+			printf(" %28s", b);
+		}
+		printf("\n");
+	}
+	printf("\nRatios of medians (this run)\n");
+	for (k = 1; k <= MAXT; k++) {
+		char w[96];
+
+		snprintf(w, sizeof(w), "syscall %dt: logbuf busy / bpf busy", k);
+		ratio(w, med(find("syscall", "logbuf busy", k), 0),
+		      med(find("syscall", "bpf busy", k), 0));
+		snprintf(w, sizeof(w), "syscall %dt: logbuf parked / bpf parked", k);
+		ratio(w, med(find("syscall", "logbuf parked", k), 0),
+		      med(find("syscall", "bpf parked", k), 0));
+		snprintf(w, sizeof(w), "syscall %dt: logbuf 100ms / bpf 100ms", k);
+		ratio(w, med(find("syscall", "logbuf parked 100ms", k), 0),
+		      med(find("syscall", "bpf parked 100ms", k), 0));
+		snprintf(w, sizeof(w), "ftrace %dt: landed/s logbuf / trace_marker", k);
+		ratio(w, med(find("ftrace", "logbuf ring", k), 0),
+		      med(find("ftrace", "trace_marker", k), 0));
+		snprintf(w, sizeof(w), "ftrace %dt: producer cost trace_marker / logbuf", k);
+		ratio(w, med(find("ftrace", "trace_marker", k), 1),
+		      med(find("ftrace", "logbuf ring", k), 1));
+	}
+	ratio("u2u: /dev/logbuf busy / pipe", med(find("u2u", "/dev/logbuf ring, busy", 1), 0),
+	      med(find("u2u", "pipe", 1), 0));
+	ratio("u2u: /dev/logbuf busy / heap busy",
+	      med(find("u2u", "/dev/logbuf ring, busy", 1), 0),
+	      med(find("u2u", "heap channel, busy", 1), 0));
+	ratio("u2u: /dev/logbuf parked / heap parked",
+	      med(find("u2u", "/dev/logbuf ring, parked", 1), 0),
+	      med(find("u2u", "heap channel, parked", 1), 0));
+	if (!f)
+		return;
+	fprintf(f, "{\n  \"window_ms\": %d, \"rounds\": %d,\n  \"results\": [\n",
+		window_ms, rounds);
+	for (k = 0; k < NCANDS; k++) {
+		struct cand *c = &cands[k];
+
+		fprintf(f, "    {\"group\": \"%s\", \"name\": \"%s\", \"threads\": %d",
+			c->group, c->name, c->threads);
+		for (i = 0; i < NMET && c->met[i]; i++) {
+			double lo, hi, m = median(c->v[i], c->n, &lo, &hi);
+
+			fprintf(f, ", \"%s\": [%.6g, %.6g, %.6g]", c->met[i], m, lo, hi);
+		}
+		fprintf(f, "}%s\n", k + 1 < NCANDS ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr, "usage: %s [--rounds N] [--window-ms MS] [--bpf OBJ] "
+		"[--only syscall|ftrace|u2u] [--json FILE]\n", argv0);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *json = NULL;
+	int rounds = 7, r, k, i, fails = 0;
+	FILE *f = NULL;
+
+	for (i = 1; i < argc; i++) {
+		char *end = NULL;
+
+		if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+			rounds = strtol(argv[++i], &end, 10);
+		else if (!strcmp(argv[i], "--window-ms") && i + 1 < argc)
+			window_ms = strtol(argv[++i], &end, 10);
+		else if (!strcmp(argv[i], "--bpf") && i + 1 < argc)
+			bpf_path = argv[++i];
+		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
+		else
+			usage(argv[0]);
+		if (end && *end)
+			usage(argv[0]);
+	}
+	if (rounds < 1 || rounds > MAXROUNDS || window_ms < 10 ||
+	    window_ms > 60000)
+		usage(argv[0]);
+	self = getpid();
+	bpf_open();
+	/* Only the events under test, into buffers that hold a window. */
+	tr_write("tracing_on", "0");
+	tr_write("events/enable", "0");
+	tr_write("buffer_size_kb", "131072");
+	tr_write("trace_clock", "local");
+	if (tr_write("events/logbuf/logbuf_record/enable", "1"))
+		die("enabling logbuf:logbuf_record", ENOENT);
+	tr_write("tracing_on", "1");
+	fprintf(stderr, "kbench: %d candidates x %d rounds of %d ms, alternating\n",
+		NCANDS, rounds, window_ms);
+	for (r = 0; r < rounds; r++) {
+		for (k = 0; k < NCANDS; k++) {
+			struct cand *c = &cands[(k + r * 3) % NCANDS];
+			double m[NMET] = { 0 };
+
+			if (only && strcmp(only, c->group))
+				continue;
+			if (c->run(c, m)) {
+				fails++;
+				continue;
+			}
+			for (i = 0; i < NMET; i++)
+				c->v[i][c->n] = m[i];
+			c->n++;
+		}
+		fprintf(stderr, "  round %d/%d done\n", r + 1, rounds);
+	}
+	tr_write("events/logbuf/logbuf_record/enable", "0");
+	tr_write("trace", "");
+	if (json) {
+		f = fopen(json, "w");
+		if (!f)
+			die(json, errno);
+	}
+	report(f, rounds);
+	if (f)
+		fclose(f);
+	return fails ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench-kernel`: boot Debian's 6.1 kernel once under virtme-ng with
+# the module loaded and run bench/kbench.c in it: kernel -> user against
+# the BPF ring buffer, user -> ftrace against trace_marker, user -> user
+# against pipe() and the heap channel.  The table goes to stdout, the
+# numbers to build/bench-kernel.json.  Usage: bench-kernel.sh [kbench args]
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build
+
+# shellcheck source=scripts/tap-lib.sh
+. scripts/tap-lib.sh
+
+scripts/deps.sh all || die "could not install the dependencies"
+kver=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | grep -v -- -rt- | sort -V |
+	tail -n1)
+kver=${kver#/boot/vmlinuz-}
+[ -n "$kver" ] || die "no /boot/vmlinuz-6.1.*"
+make -s lib >"$B/bench-kernel-build.log" 2>&1 &&
+	make -s -C bench O="$B" kernel >>"$B/bench-kernel-build.log" 2>&1 &&
+	make -s kmod KDIR="/usr/src/linux-headers-$kver" \
+		>>"$B/bench-kernel-build.log" 2>&1 ||
+	{ cat "$B/bench-kernel-build.log"; die "build failed"; }
+
+# The guest: the module, tracefs, then kbench; its output through the
+# shared build directory (the console can lose its tail).
+cat >"$B/bench-kernel-guest.sh" <<EOS
+#!/bin/bash
+insmod $ROOT/kmod/logbuf.ko || exit 1
+mountpoint -q /sys/kernel/tracing ||
+	mount -t tracefs nodev /sys/kernel/tracing
+udevadm settle; [ -e /dev/logbuf ] || sleep 1
+echo "# guest kernel \$(uname -r), \$(nproc) cpus"
+cd $B/bench && ./kbench --bpf kbench.bpf.o --json $B/bench-kernel.json $* \
+	>$B/bench-kernel.out 2>&1
+echo "kbench exit \$?" >>$B/bench-kernel.out
+EOS
+chmod +x "$B/bench-kernel-guest.sh"
+rm -f "$B/bench-kernel.out"
+timeout 3600 vng --disable-kvm -r "/boot/vmlinuz-$kver" --cpus 2 \
+	--memory 4G -v --append loglevel=4 --rwdir="$B=$B" \
+	--exec "$B/bench-kernel-guest.sh" </dev/null >"$B/bench-kernel-console.log" 2>&1
+cat "$B/bench-kernel.out" 2>/dev/null || cat "$B/bench-kernel-console.log"
+grep -q '^kbench exit 0$' "$B/bench-kernel.out" 2>/dev/null
