@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
 /*
- * The few atomic operations the logbuf protocol uses, for the kernel and for
- * user space, so that proto.h compiles unchanged in both.
+ * The few atomic operations the logbuf protocol uses (and a prefetch hint),
+ * for the kernel and for user space, so that proto.h compiles unchanged in
+ * both.
  *
  * User space uses the compiler's __atomic builtins on plain fixed-width
  * words; the kernel uses its own primitives.  Every name is in the
@@ -13,6 +14,7 @@
 #ifdef __KERNEL__
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/prefetch.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
 #include <asm/processor.h>
@@ -35,6 +37,8 @@
 #define __logbuf_cpu_relax()		cpu_relax()
 #define __logbuf_likely(x)		likely(x)
 #define __logbuf_unlikely(x)		unlikely(x)
+/* a hint, never a fault: the consumer asks for a record's lines */
+#define __logbuf_prefetch(p)		prefetch(p)
 
 #else /* !__KERNEL__ */
 /*
@@ -73,6 +77,8 @@ static inline void __logbuf_cpu_relax(void)
 }
 #define __logbuf_likely(x)		__builtin_expect(!!(x), 1)
 #define __logbuf_unlikely(x)		__builtin_expect(!!(x), 0)
+/* a hint, never a fault: the consumer asks for a record's lines */
+#define __logbuf_prefetch(p)		__builtin_prefetch(p)
 #endif /* __KERNEL__ */
 
 #endif /* _LOGBUF_ATOMIC_H */

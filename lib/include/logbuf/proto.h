@@ -381,6 +381,32 @@ static inline int __logbuf_hdr_kind(__u32 l, __u64 room)
 	return LOGBUF_HDR_SKIP;
 }
 
+/*
+ * Prefetch what follows the header's own cache line, up to the record's
+ * end (4 KiB at most): the lines a producer on another core just wrote.  A
+ * consumer that checks a record's first and last bytes, or copies it, then
+ * waits for these misses together instead of one after another; on the
+ * seed crate's workload (8..=1024-byte records) this took the consumer from
+ * about 65% of a plain copy between the cores to about 100% (make bench).
+ * Records that fit in the header's line take no prefetch.  Integer
+ * arithmetic: every address stays inside the record (the caller checked
+ * that it fits before the end of the array), and prefetch never faults.
+ */
+#define LOGBUF_PREFETCH_LINE	64
+#define LOGBUF_PREFETCH_MAX	4096
+
+static inline void __logbuf_prefetch_record(const struct logbuf_hdr *h,
+					    __u32 len)
+{
+	unsigned long p = ((unsigned long)h | (LOGBUF_PREFETCH_LINE - 1)) + 1;
+	unsigned long e = (unsigned long)h + LOGBUF_HDR_SIZE + len;
+
+	if (e - p > LOGBUF_PREFETCH_MAX)
+		e = p + LOGBUF_PREFETCH_MAX;
+	for (; p < e; p += LOGBUF_PREFETCH_LINE)
+		__logbuf_prefetch((const void *)p);
+}
+
 /**
  * __logbuf_peek_max() - find the oldest committed record, bounded
  * @r: the ring.
@@ -419,6 +445,10 @@ static inline int __logbuf_peek_max(const struct logbuf_rv *r,
 		if (kind == LOGBUF_HDR_EMPTY)
 			break;
 		if (__logbuf_likely(kind == LOGBUF_HDR_RECORD)) {
+			/* More than the header's line: e > p in the helper. */
+			if (__logbuf_unlikely(l > LOGBUF_PREFETCH_LINE -
+						  LOGBUF_HDR_SIZE))
+				__logbuf_prefetch_record(h, l);
 			*data = h + 1;
 			*len = l;
 			cs->len = l;
