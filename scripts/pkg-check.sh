@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/build
-image=$1 limit=${2:-1500}
+image=$1 limit=${2:-2400}
 # shellcheck source=scripts/tap-lib.sh
 . scripts/tap-lib.sh
 VERSION=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
@@ -27,9 +27,11 @@ fi
 single packages/lintian_errors sh -c \
 	"lintian --fail-on error --tag-display-limit 0 $B/deb/logbuf_${VERSION}_amd64.changes"
 rm -f "$B/pkg-guest.log"
+# As scripts/vm-run.sh: the kernel's errors on the console, one TCG thread.
 timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory 2G \
-	--rwdir="/tmp/logbuf-out=$B" --exec \
+	-v --append loglevel=4 --rwdir="/tmp/logbuf-out=$B" --exec \
 	"$ROOT/scripts/pkg-guest.sh $B/deb $VERSION $ROOT /tmp/logbuf-out" \
+	"--qemu-opts=-accel tcg,thread=single" \
 	</dev/null >"$B/pkg-console.log" 2>&1
 rc=$?
 if grep -q '^### END packages' "$B/pkg-guest.log" 2>/dev/null; then

@@ -32,11 +32,20 @@ fi
 # only (loglevel=4): a guest that stalls says why there (hung tasks, soft
 # lockups, RCU stalls), even when its shared directory stopped taking
 # writes.
+#
+# One host thread runs both vCPUs (thread=single).  With QEMU 7.2's
+# multi-threaded TCG, a guest that patches its own kernel text (every
+# trace event enabled or disabled goes through text_poke_bp()) can execute
+# a stale translation of the int3 it has already removed: 6.12 died with
+# "Oops: int3" in ttwu_do_activate() while kcons_test disabled an event,
+# and a 6.1 PREEMPT_RT guest stalled at the same kind of step.  Round-robin
+# TCG sees each code write before the other vCPU runs again.
 # shellcheck disable=SC2086
 timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory "$mem" \
 	-v --append loglevel=4 ${LOGBUF_VNG_OPTS:-} \
 	--rwdir="/tmp/logbuf-out=$B" --exec \
 	"$* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
+	"--qemu-opts=-accel tcg,thread=single" \
 	</dev/null >"$B/vm-console.log" 2>&1
 rc=$?
 if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then
