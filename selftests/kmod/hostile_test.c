@@ -21,19 +21,6 @@
 #include "latprobe.h"
 #include "../common/testrec.h"
 
-/*
- * No CPU may be kept from its tasks longer than this.  make check-debug
- * loosens it (LOGBUF_MAX_LATE_MS) for KASAN under emulation.
- */
-static double max_late_ms(void)
-{
-	const char *s = getenv("LOGBUF_MAX_LATE_MS");
-
-	return s ? atof(s) : 100.0;
-}
-
-#define MAX_LATE_MS	max_late_ms()
-
 /* No state: a fixture only to give the long tests their own timeouts. */
 FIXTURE(h) {
 	int unused;

@@ -365,7 +365,21 @@ static pid_t spawn_tagged(int pfd, char tag, int n, int report)
  * what it sent (a dead claim that cannot be measured drops the rest, never
  * a record in the middle).
  */
-TEST(sigkill_at_random_points)
+/* Ten rounds that each wait for the trace to settle: slow under KASAN. */
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+	self->unused = 0;
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+TEST_F_TIMEOUT(slow, sigkill_at_random_points, 180)
 {
 	static char got[4000][128];
 	uint64_t seed = 0xfeed;
