@@ -367,7 +367,6 @@ static uint64_t tr_entries(uint64_t *overrun)
 }
 
 struct ftprod {
-	struct cand *c;
 	int pfd;		/* a ring's producer end, or -1 */
 	int marker_fd;
 	int id;
@@ -447,7 +446,7 @@ static int run_ftrace(struct cand *c, double m[NMET])
 			die("trace_marker", errno);
 	}
 	for (i = 0; i < c->threads; i++) {
-		p[i] = (struct ftprod){ .c = c, .pfd = pfd, .marker_fd = mfd,
+		p[i] = (struct ftprod){ .pfd = pfd, .marker_fd = mfd,
 					.id = i };
 		pthread_create(&th[i], NULL, ft_producer, &p[i]);
 	}
@@ -516,7 +515,6 @@ static int run_ftrace(struct cand *c, double m[NMET])
 enum { U_PIPE, U_DEV_BUSY, U_DEV_PARKED, U_HEAP_BUSY, U_HEAP_PARKED };
 
 struct u2u {
-	struct cand *c;
 	struct logbuf_sender *tx;
 	struct logbuf_receiver *rx;
 	int pipe[2];
@@ -609,7 +607,7 @@ static void *u2u_timer(void *arg)
 static int run_u2u(struct cand *c, double m[NMET])
 {
 	struct logbuf_stats st = { .size = sizeof(st) };
-	struct u2u u = { .c = c, .pipe = { -1, -1 } };
+	struct u2u u = { .pipe = { -1, -1 } };
 	bool dev = c->mode == U_DEV_BUSY || c->mode == U_DEV_PARKED;
 	bool parked = c->mode == U_DEV_PARKED || c->mode == U_HEAP_PARKED;
 	pthread_t th, tm;
