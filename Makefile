@@ -6,8 +6,9 @@
 #   make run        install what is missing, then run the channel demo
 #   make check      every test: library (plain + ThreadSanitizer), static
 #                   checks, and the module's selftests under virtme-ng
-#   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe(), and
-#                   the seed crate's workload against its copy ceiling
+#   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe(), the
+#                   seed crate's workload against its copy ceiling, and the
+#                   many-CPU model (one shared tail against a ring per CPU)
 #   make bench-kernel  one guest boot: kernel -> user against the BPF ring
 #                   buffer, user -> ftrace against trace_marker, pipe()
 #   make kmod       the module for KDIR (default: Debian's 6.1 headers)
@@ -267,6 +268,7 @@ bench:
 	$(MAKE) -C bench O=$(B) CC=$(CC)
 	$(B)/bench/logbuf_bench --json $(B)/bench.json
 	$(B)/bench/seed_bench --json $(B)/bench-seed.json
+	$(B)/bench/manycpu_model --json $(B)/bench-manycpu.json
 
 clean:
 	rm -rf $(B)

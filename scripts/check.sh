@@ -86,10 +86,11 @@ lib_tests() {
 	frame install/check scripts/install-check.sh "$B/install-check"
 	frame man/pages scripts/man-check.sh "$B/man"
 	frame cli/conventions scripts/cli-check.sh "$B/tools/logbuf"
-	# The benchmarks build, and the seed workload's consumer finds every
-	# record well-formed (a short window: a check, not a measurement).
+	# The benchmarks build, the seed workload's consumer finds every
+	# record well-formed, and the many-CPU model's books balance (short
+	# windows: checks, not measurements).
 	single bench/build_and_check_records sh -c \
-		"make -s -C bench O='$B' all kernel && '$B/bench/seed_bench' --rounds 1 --secs 0.05 >/dev/null"
+		"make -s -C bench O='$B' all kernel && '$B/bench/seed_bench' --rounds 1 --secs 0.05 >/dev/null && '$B/bench/manycpu_model' --secs 0.02 >/dev/null"
 	for t in ring_test chan_test stress_test opts_test clock_test; do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
