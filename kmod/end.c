@@ -274,6 +274,34 @@ static const struct file_operations logbuf_end_fops = {
 };
 
 /**
+ * logbuf_end_kprod_get() - the ring whose consumer end @fd is, if the kernel
+ *	produces into it
+ * @fd: a file descriptor of the caller.
+ *
+ * Return: the ring with a reference held (logbuf_kring_put() it), or an
+ * ERR_PTR: -EBADF for no such file, -EINVAL for a file that is not the
+ * consumer end of a kernel-producer ring.
+ */
+struct logbuf_kring *logbuf_end_kprod_get(int fd)
+{
+	struct logbuf_kring *r = ERR_PTR(-EINVAL);
+	struct file *file = fget(fd);
+	struct logbuf_end *end;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op == &logbuf_end_fops) {
+		end = file->private_data;
+		if (end->role == LOGBUF_ROLE_CONS && end->ring->kp) {
+			r = end->ring;
+			kref_get(&r->ref);
+		}
+	}
+	fput(file);
+	return r;
+}
+
+/**
  * logbuf_end_file() - make the file of one end; it takes a ring reference
  * @r: the ring.
  * @role: LOGBUF_ROLE_PROD or LOGBUF_ROLE_CONS.

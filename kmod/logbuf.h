@@ -11,6 +11,8 @@
 #include <uapi/linux/logbuf.h>
 #include <logbuf/proto.h>
 
+struct logbuf_tp_set;
+
 /**
  * struct logbuf_kring - a ring in kernel memory
  * @ref: one reference per end file.
@@ -35,6 +37,7 @@
  * @kc: the kernel consumer, for LOGBUF_CREATE_KERNEL_CONS rings.
  * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
  * @tp_events: LOGBUF_EV_* tracepoint sources attached (under their lock).
+ * @tp_set: the rings they write into (under the same lock).
  * @user: the creator's user, whose RLIMIT_MEMLOCK the pages are charged
  *	to (NULL when the creator had CAP_IPC_LOCK: not charged).
  * @uid: the creator's uid, in the initial user namespace: the owner shown
@@ -63,6 +66,7 @@ struct logbuf_kring {
 	struct logbuf_kcons *kc;
 	struct logbuf_kprod *kp;
 	u32 tp_events;
+	struct logbuf_tp_set *tp_set;
 	struct user_struct *user;
 	u32 uid;
 	pid_t pid;
@@ -92,6 +96,7 @@ void logbuf_kring_set_waiting(struct logbuf_kring *r);
 int logbuf_kring_ready(struct logbuf_kring *r);
 
 struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
+struct logbuf_kring *logbuf_end_kprod_get(int fd);
 long logbuf_copy_in(void *karg, size_t ksize, void __user *uarg, u32 min);
 
 int logbuf_kcons_new(struct logbuf_kring *r);

@@ -3,10 +3,15 @@
  * Tracepoint sources: sched_switch, sched_process_exec and raw syscall
  * entry, each event written as one fixed binary record (uapi struct
  * logbuf_ev_*) into a kernel-producer ring with the lock-free producer API.
+ * An attachment writes into one ring, or into a set of rings picked by the
+ * CPU the event fires on (one ring per CPU: no tail shared between CPUs).
  */
 #include <linux/binfmts.h>
 #include <linux/capability.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -18,6 +23,31 @@
 #include "logbuf_api.h"
 
 static DEFINE_MUTEX(logbuf_tp_lock);	/* attach and detach */
+
+/**
+ * struct logbuf_tp_set - where an attachment's events go
+ * @nr: rings in @rings, 1 .. nr_cpu_ids.
+ * @rings: an event on CPU c goes into @rings[c % @nr]; one reference each.
+ */
+struct logbuf_tp_set {
+	unsigned int nr;
+	struct logbuf_kring *rings[];
+};
+
+/*
+ * The probes' data.  The set is written before the probes are registered
+ * and freed only after tracepoint_synchronize_unregister(): a probe always
+ * sees a whole, live set.  A probe may migrate between reading the CPU and
+ * reserving (syscall tracepoints are preemptible on newer kernels): the
+ * rings are multi-producer, so that costs only locality, never a record.
+ */
+static struct logbuf_kring *logbuf_tp_ring(void *data)
+{
+	struct logbuf_tp_set *set = data;
+	unsigned int cpu = raw_smp_processor_id();
+
+	return set->rings[likely(cpu < set->nr) ? cpu : cpu % set->nr];
+}
 
 static void logbuf_ev_fill(struct logbuf_ev *ev, u16 type, u16 size,
 			   struct task_struct *t)
@@ -35,7 +65,7 @@ static void logbuf_tp_switch(void *data, bool preempt,
 			     struct task_struct *next,
 			     unsigned int prev_state)
 {
-	struct logbuf_kring *r = data;
+	struct logbuf_kring *r = logbuf_tp_ring(data);
 	struct logbuf_ev_switch *e;
 	struct logbuf_kclaim c;
 
@@ -58,7 +88,7 @@ static void logbuf_tp_switch(void *data, bool preempt,
 static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 			   struct linux_binprm *bprm)
 {
-	struct logbuf_kring *r = data;
+	struct logbuf_kring *r = logbuf_tp_ring(data);
 	struct logbuf_ev_exec *e;
 	struct logbuf_kclaim c;
 	u32 n = strnlen(bprm->filename, LOGBUF_EV_EXEC_MAX);
@@ -75,7 +105,7 @@ static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 
 static void logbuf_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	struct logbuf_kring *r = data;
+	struct logbuf_kring *r = logbuf_tp_ring(data);
 	struct logbuf_ev_syscall *e;
 	struct logbuf_kclaim c;
 	unsigned long args[6];
@@ -121,6 +151,16 @@ static struct tracepoint *logbuf_tp_find(const char *name)
 	return l.tp;
 }
 
+static void logbuf_tp_set_free(struct logbuf_tp_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->nr; i++)
+		if (set->rings[i])
+			logbuf_kring_put(set->rings[i]);
+	kfree(set);
+}
+
 /* Unregister @events of @r; caller holds logbuf_tp_lock. */
 static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
 {
@@ -133,11 +173,16 @@ static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
 			continue;
 		tp = logbuf_tp_find(logbuf_tps[i].name);
 		if (tp)
-			tracepoint_probe_unregister(tp, logbuf_tps[i].probe, r);
+			tracepoint_probe_unregister(tp, logbuf_tps[i].probe,
+						    r->tp_set);
 	}
-	/* No probe runs with @r after this. */
+	/* No probe runs with the set after this. */
 	tracepoint_synchronize_unregister();
 	r->tp_events &= ~events;
+	if (!r->tp_events) {
+		logbuf_tp_set_free(r->tp_set);
+		r->tp_set = NULL;
+	}
 }
 
 /* Detach every source from @r (its consumer end is being released). */
@@ -149,34 +194,84 @@ void logbuf_tp_detach_all(struct logbuf_kring *r)
 	mutex_unlock(&logbuf_tp_lock);
 }
 
-static long logbuf_tp_attach(struct logbuf_kring *r, u32 events)
+/*
+ * The rings of an attachment: @r itself, or the consumer ends named by
+ * @a->ring_fds.  Looked up before the lock is taken.
+ */
+static struct logbuf_tp_set *logbuf_tp_set_new(struct logbuf_kring *r,
+					       const struct logbuf_attach *a)
 {
+	const int __user *ufds = u64_to_user_ptr(a->ring_fds);
+	unsigned int i, nr = a->ring_fds ? a->nr_rings : 1;
+	struct logbuf_tp_set *set;
+
+	if (!nr || nr > nr_cpu_ids || (!a->ring_fds && a->nr_rings))
+		return ERR_PTR(-EINVAL);
+	set = kzalloc(struct_size(set, rings, nr), GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+	set->nr = nr;
+	if (!a->ring_fds) {
+		kref_get(&r->ref);
+		set->rings[0] = r;
+		return set;
+	}
+	for (i = 0; i < nr; i++) {
+		struct logbuf_kring *m;
+		int fd;
+
+		if (get_user(fd, ufds + i)) {
+			logbuf_tp_set_free(set);
+			return ERR_PTR(-EFAULT);
+		}
+		m = logbuf_end_kprod_get(fd);
+		if (IS_ERR(m)) {
+			logbuf_tp_set_free(set);
+			return ERR_CAST(m);
+		}
+		set->rings[i] = m;
+	}
+	return set;
+}
+
+static long logbuf_tp_attach(struct logbuf_kring *r,
+			     const struct logbuf_attach *a)
+{
+	struct logbuf_tp_set *set;
 	unsigned int i;
 	int err = 0;
 
-	if (!events) {
+	if (!a->events) {
 		logbuf_tp_detach_all(r);
 		return 0;
 	}
+	set = logbuf_tp_set_new(r, a);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
 	mutex_lock(&logbuf_tp_lock);
 	if (r->tp_events) {
-		err = -EBUSY;
-		goto out_unlock;
+		mutex_unlock(&logbuf_tp_lock);
+		logbuf_tp_set_free(set);
+		return -EBUSY;
 	}
+	r->tp_set = set;
 	for (i = 0; i < ARRAY_SIZE(logbuf_tps) && !err; i++) {
 		struct tracepoint *tp;
 
-		if (!(events & logbuf_tps[i].event))
+		if (!(a->events & logbuf_tps[i].event))
 			continue;
 		tp = logbuf_tp_find(logbuf_tps[i].name);
 		err = tp ? tracepoint_probe_register(tp, logbuf_tps[i].probe,
-						     r) : -ENOENT;
+						     set) : -ENOENT;
 		if (!err)
 			r->tp_events |= logbuf_tps[i].event;
 	}
-	if (err && r->tp_events)
+	if (err && r->tp_events) {
 		logbuf_tp_unregister(r, r->tp_events);
-out_unlock:
+	} else if (err) {
+		r->tp_set = NULL;
+		logbuf_tp_set_free(set);
+	}
 	mutex_unlock(&logbuf_tp_lock);
 	return err;
 }
@@ -187,8 +282,10 @@ out_unlock:
  * @uarg: struct logbuf_attach.
  *
  * Return: 0, -EPERM without CAP_PERFMON or CAP_SYS_ADMIN, -EOPNOTSUPP for
- * an unknown event, -EBUSY if sources are attached already, -EINVAL, -E2BIG,
- * -EFAULT, -ENOENT if this kernel lacks a tracepoint.
+ * an unknown event, -EBUSY if sources are attached already, -EINVAL (also
+ * for a bad ring count, or a descriptor that is not the consumer end of a
+ * kernel-producer ring), -EBADF, -E2BIG, -EFAULT, -ENOMEM, -ENOENT if this
+ * kernel lacks a tracepoint.
  */
 long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg)
 {
@@ -203,7 +300,7 @@ long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg)
 		return err;
 	if (a.events & ~LOGBUF_EV_ALL)
 		return -EOPNOTSUPP;
-	if (a.__reserved)
+	if (a.__reserved || a.__pad)
 		return -EINVAL;
-	return logbuf_tp_attach(r, a.events);
+	return logbuf_tp_attach(r, &a);
 }

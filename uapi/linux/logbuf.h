@@ -342,11 +342,23 @@ struct logbuf_ev_syscall {
  * @size: sizeof(struct logbuf_attach) as the caller knows it.
  * @events: LOGBUF_EV_* to stream into this ring; 0 detaches all.
  * @__reserved: must be 0.
+ * @ring_fds: 0, or a pointer to @nr_rings consumer-end file descriptors
+ *	of kernel-producer rings (this ring's may be one of them): an event
+ *	that fires on CPU c goes into the ring of ring_fds[c % @nr_rings]
+ *	instead of this one.  With one ring per possible CPU no two CPUs
+ *	share a tail (perf's layout); the consumer merges by @ts_ns.  The
+ *	attachment holds the rings until it is detached (events 0, or the
+ *	last close of this consumer end).
+ * @nr_rings: how many, 1 .. the number of possible CPUs; 0 with @ring_fds 0.
+ * @__pad: must be 0.
  */
 struct logbuf_attach {
 	__u32 size;
 	__u32 events;
 	__u64 __reserved;
+	__u64 ring_fds;
+	__u32 nr_rings;
+	__u32 __pad;
 };
 
 #define LOGBUF_IOC_MAGIC	0xb7
@@ -360,9 +372,11 @@ struct logbuf_attach {
 #define LOGBUF_IOC_INFO		_IOWR(LOGBUF_IOC_MAGIC, 0x04, struct logbuf_info)
 /*
  * On the consumer end of a kernel-producer ring: stream kernel tracepoints
- * into it.  Needs CAP_PERFMON or CAP_SYS_ADMIN.
+ * into it.  Needs CAP_PERFMON or CAP_SYS_ADMIN.  The number keeps the size
+ * of the first struct logbuf_attach (16 bytes) whatever the struct's size
+ * now: its size field says how much of it the caller knows.
  */
-#define LOGBUF_IOC_ATTACH	_IOW(LOGBUF_IOC_MAGIC, 0x06, struct logbuf_attach)
+#define LOGBUF_IOC_ATTACH	_IOW(LOGBUF_IOC_MAGIC, 0x06, __u64[2])
 /*
  * 0x05 was LOGBUF_IOC_TEST_PRODUCE: kernel test producers are now a
  * selftest module of their own (selftests/kmod/testprod), never part of the
