@@ -155,7 +155,7 @@ examples: lib
 tools: lib
 	@mkdir -p $(B)/tools
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
-		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c \
+		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c tools/merge.c \
 		$(B)/liblogbuf.a -lm $(LDFLAGS)
 
 kmod:

@@ -104,6 +104,42 @@ assert summary["events"] == len(ev)
 assert own <= 0.1 * len(ev) + 300 * summary["seconds"] + 200, own
 PY
 }
+# A ring per CPU: every marked call of each CPU arrives, from that CPU, and
+# the merged stream is in timestamp order.
+tool_trace_per_cpu() {
+	local pid ncpu
+	ncpu=$(nproc)
+	"$TOOL" --json trace syscalls --per-cpu --duration 4 >/tmp/pcpu.json &
+	pid=$!
+	sleep 1
+	python3 -c 'import os, sys
+for cpu in range(int(sys.argv[1])):
+    os.sched_setaffinity(0, {cpu})
+    for i in range(300):
+        try: os.getpgid(4100000 + cpu * 1000 + i)
+        except ProcessLookupError: pass' "$ncpu"
+	wait $pid || return 1
+	python3 - "$ncpu" /tmp/pcpu.json <<'PY'
+import json, sys
+ncpu = int(sys.argv[1])
+ev = [json.loads(l) for l in open(sys.argv[2])]
+summary = ev.pop()["summary"]
+assert summary["events"] == len(ev), summary
+assert summary["rings"] >= ncpu, summary
+mine = [e for e in ev if e.get("event") == "sys_enter" and e["id"] == 121
+        and 4100000 <= e["args"][0] < 4100000 + ncpu * 1000]
+for cpu in range(ncpu):
+    got = sorted(e["args"][0] - 4100000 - cpu * 1000 for e in mine
+                 if e["cpu"] == cpu)
+    assert got == list(range(300)), (cpu, len(got))
+ts = [e["ts_ns"] for e in ev]
+out_of_order = sum(1 for a, b in zip(ts, ts[1:]) if b < a)
+print("%d events on %d rings, %d marked calls, %d out of order (%d late), "
+      "%d dropped" % (len(ev), summary["rings"], len(mine), out_of_order,
+                      summary["late"], summary["dropped"]))
+assert out_of_order <= summary["late"], out_of_order
+PY
+}
 # A tracer that lives until told to stop (SIGTERM), however slow the guest.
 tracer_start() {
 	"$TOOL" trace sched_switch --duration 120 >/dev/null 2>&1 &
@@ -149,6 +185,7 @@ single tool/log tool_log
 single tool/trace_exec tool_trace_exec
 single tool/trace_raw_and_dump tool_trace_syscalls_raw
 single tool/trace_not_itself tool_trace_not_itself
+single tool/trace_per_cpu tool_trace_per_cpu
 single tool/list tool_list
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"

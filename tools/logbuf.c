@@ -3,7 +3,7 @@
  * logbuf: the command-line tool (logbuf(1)).
  *
  *   logbuf [-j|--json] COMMAND [OPTIONS]
- *   logbuf trace EVENT[,EVENT...] [-d SECONDS] [-o FILE]
+ *   logbuf trace EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES]
  *   logbuf log [-s BYTES]
  *   logbuf list                 every ring the module holds
  *   logbuf stat [PID FD]        one ring's statistics (none: list)
@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 
 #include "logbuf.h"
+#include "merge.h"
 #include "output.h"
 
 #define RINGS_FILE	"/sys/class/misc/logbuf/rings"
@@ -107,6 +108,8 @@ static int parse_opts(const struct cmd *c, int argc, char **argv,
 struct trace_opts {
 	double duration;
 	const char *out;
+	uint64_t size;
+	bool per_cpu;
 };
 
 static int trace_opt(int ch, const char *arg, void *ctx)
@@ -118,6 +121,12 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 		return parse_seconds("--duration", arg, &o->duration);
 	case 'o':
 		o->out = arg;
+		return 0;
+	case 's':
+		return parse_size("--ring-size", arg, 4096, 1ull << 30,
+				  &o->size);
+	case 'c':
+		o->per_cpu = true;
 		return 0;
 	}
 	return -1;
@@ -153,8 +162,10 @@ struct trace_out {
 	uint64_t events, bytes;
 };
 
-static void trace_record(struct trace_out *t, const void *d, size_t len)
+static void trace_record(void *ctx, const void *d, size_t len)
 {
+	struct trace_out *t = ctx;
+
 	t->events++;
 	t->bytes += len;
 	if (t->raw) {
@@ -167,16 +178,118 @@ static void trace_record(struct trace_out *t, const void *d, size_t len)
 	}
 }
 
-/* Everything committed so far; returns -errno on a broken ring. */
-static int trace_drain(struct logbuf_receiver *rx, struct trace_out *t)
+/*
+ * What one ring has committed, at most @cap bytes of it (producers faster
+ * than the tool cannot keep it here forever), to @m or straight out.
+ * Returns -errno on a broken ring.
+ */
+static int trace_drain(struct logbuf_receiver *rx, uint64_t cap,
+		       struct merge *m, struct trace_out *t)
 {
+	uint64_t taken = 0;
 	const void *d;
 	size_t len;
-	int err;
+	int err = 0;
 
-	while (!(err = logbuf_try_recv(rx, &d, &len)))
-		trace_record(t, d, len);
+	while (taken < cap && !(err = logbuf_try_recv(rx, &d, &len))) {
+		taken += len + 8;
+		if (!m)
+			trace_record(t, d, len);
+		else if (merge_add(m, d, len))
+			return -ENOMEM;
+	}
+	if (taken >= cap)
+		return 0;
 	return err == -EAGAIN || err == -EPIPE ? 0 : err;
+}
+
+/* The rings: one, or one per possible CPU (logbuf_attach.ring_fds). */
+struct trace_rings {
+	int nr;
+	int *cfd;
+	struct logbuf_receiver **rx;
+	struct merge *m;
+	uint64_t cap;
+};
+
+/* CPUs the kernel may run: one more than the last in .../possible. */
+static int possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	int a = -1, b = -1;
+	char sep;
+
+	if (f) {
+		if (fscanf(f, "%d%c%d", &a, &sep, &b) < 1)
+			a = -1;
+		fclose(f);
+	}
+	if (a < 0)
+		return (int)sysconf(_SC_NPROCESSORS_CONF);
+	return (b >= 0 ? b : a) + 1;
+}
+
+static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
+		      uint32_t events)
+{
+	struct logbuf_attach a = { .size = sizeof(a), .events = events };
+	int i, err, pfd;
+
+	tr->nr = o->per_cpu ? possible_cpus() : 1;
+	if (tr->nr < 1)
+		return fail("counting the CPUs", EINVAL);
+	/* Default: 4 MiB in one ring, 1 MiB in each of several. */
+	tr->cap = o->size ? o->size : o->per_cpu ? 1 << 20 : 4 << 20;
+	tr->cfd = calloc(tr->nr, sizeof(*tr->cfd));
+	tr->rx = calloc(tr->nr, sizeof(*tr->rx));
+	if (!tr->cfd || !tr->rx || (o->per_cpu && !(tr->m = merge_new())))
+		return fail("allocating", ENOMEM);
+	for (i = 0; i < tr->nr; i++) {
+		err = logbuf_dev_create(tr->cap, LOGBUF_CREATE_KERNEL_PROD,
+					&pfd, &tr->cfd[i]);
+		if (err)
+			return fail("creating a ring", -err);
+		tr->rx[i] = logbuf_receiver_open(tr->cfd[i]);
+		if (!tr->rx[i])
+			return fail("mapping the ring", errno);
+	}
+	if (o->per_cpu) {
+		a.ring_fds = (uintptr_t)tr->cfd;
+		a.nr_rings = tr->nr;
+	}
+	if (ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH, &a))
+		return fail("attaching to the tracepoints", errno);
+	return 0;
+}
+
+static uint64_t ns_now(void)
+{
+	struct timespec ts;
+
+	/* The clock of struct logbuf_ev.ts_ns (ktime_get_ns()). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * One round: every ring; with several, hand out what is older than the
+ * start of the previous round (tools/merge.c says why), or everything.
+ */
+static int trace_round(struct trace_rings *tr, struct trace_out *t,
+		       uint64_t *prev, bool last)
+{
+	uint64_t start = ns_now();
+	int i, err;
+
+	for (i = 0; i < tr->nr; i++) {
+		err = trace_drain(tr->rx[i], tr->cap, tr->m, t);
+		if (err)
+			return fail("reading the ring", -err);
+	}
+	if (tr->m)
+		merge_emit(tr->m, last ? UINT64_MAX : *prev, trace_record, t);
+	*prev = start;
+	return 0;
 }
 
 static int cmd_trace(int argc, char **argv)
@@ -185,6 +298,8 @@ static int cmd_trace(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "raw", required_argument, NULL, 'o' },	/* old name */
+		{ "ring-size", required_argument, NULL, 's' },
+		{ "per-cpu", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -192,38 +307,39 @@ static int cmd_trace(int argc, char **argv)
 	struct logbuf_stats st = { .size = sizeof(st) };
 	struct trace_opts o = { 0 };
 	struct trace_out t = { .f = stdout };
+	struct trace_rings tr = { 0 };
 	bool tty = isatty(STDERR_FILENO);
-	struct logbuf_receiver *rx;
 	double t0, next_progress, deadline;
-	int pfd, cfd, err;
+	uint64_t dropped = 0, prev = 0, late;
+	int i, err;
 
-	err = parse_opts(&cmds[0], argc, argv, "d:o:h", lo, trace_opt, &o);
+	err = parse_opts(&cmds[0], argc, argv, "d:o:s:ch", lo, trace_opt, &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(&cmds[0]);
 	if (optind != argc - 1 || parse_events(argv[optind], &a.events))
 		return usage_error(&cmds[0]);
+	if (o.size & (o.size - 1)) {
+		fprintf(stderr, "logbuf: --ring-size must be a power of two\n");
+		return usage_error(&cmds[0]);
+	}
 	if (o.out) {
 		t.f = fopen(o.out, "w");
 		if (!t.f)
 			return fail(o.out, errno);
 		t.raw = true;
 	}
-	err = logbuf_dev_create(4 << 20, LOGBUF_CREATE_KERNEL_PROD, &pfd, &cfd);
+	err = trace_open(&tr, &o, a.events);
 	if (err)
-		return fail("creating a ring", -err);
-	if (ioctl(cfd, LOGBUF_IOC_ATTACH, &a))
-		return fail("attaching to the tracepoints", errno);
-	rx = logbuf_receiver_open(cfd);
-	if (!rx)
-		return fail("mapping the ring", errno);
+		return err;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	t0 = now();
 	next_progress = t0 + 1;
 	deadline = o.duration ? t0 + o.duration : 0;
 	if (tty)
-		fprintf(stderr, "logbuf: tracing %s%s; Ctrl-C to stop\n",
-			argv[optind], o.out ? " into the file" : "");
+		fprintf(stderr, "logbuf: tracing %s%s%s; Ctrl-C to stop\n",
+			argv[optind], o.per_cpu ? " (a ring per CPU)" : "",
+			o.out ? " into the file" : "");
 	while (!stop) {
 		double tn;
 
@@ -232,9 +348,9 @@ static int cmd_trace(int argc, char **argv)
 		 * call per record (the syscall source would see each), and no
 		 * wake-up per event (sched_switch would see each).
 		 */
-		err = trace_drain(rx, &t);
+		err = trace_round(&tr, &t, &prev, false);
 		if (err)
-			return fail("reading the ring", -err);
+			return err;
 		tn = now();
 		if (deadline && tn >= deadline)
 			break;
@@ -246,26 +362,38 @@ static int cmd_trace(int argc, char **argv)
 	}
 	/* Stop the sources, then take what they committed before. */
 	a.events = 0;
-	ioctl(cfd, LOGBUF_IOC_ATTACH, &a);
-	err = trace_drain(rx, &t);
+	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
+	err = trace_round(&tr, &t, &prev, true);
 	if (err)
-		return fail("reading the ring", -err);
-	ioctl(cfd, LOGBUF_IOC_STATS, &st);
+		return err;
+	for (i = 0; i < tr.nr; i++) {
+		if (!ioctl(tr.cfd[i], LOGBUF_IOC_STATS, &st))
+			dropped += st.dropped;
+		logbuf_receiver_free(tr.rx[i]);
+		close(tr.cfd[i]);
+	}
+	late = tr.m ? merge_late(tr.m) : 0;
+	merge_free(tr.m);
+	free(tr.rx);
+	free(tr.cfd);
 	if (tty)
 		fputc('\r', stderr);
 	fflush(t.f);
 	if (json && !t.raw)
 		printf("{\"summary\":{\"events\":%" PRIu64 ",\"bytes\":%" PRIu64
-		       ",\"dropped\":%" PRIu64 ",\"seconds\":%.3f}}\n", t.events,
-		       t.bytes, (uint64_t)st.dropped, now() - t0);
+		       ",\"dropped\":%" PRIu64 ",\"rings\":%d,\"late\":%" PRIu64
+		       ",\"seconds\":%.3f}}\n", t.events, t.bytes, dropped,
+		       tr.nr, late, now() - t0);
 	else
 		fprintf(stderr, "logbuf: %" PRIu64 " events, %" PRIu64
-			" bytes, %" PRIu64 " dropped by this ring, %.0f events/s "
-			"over %.2f s\n", t.events, t.bytes,
-			(uint64_t)st.dropped, t.events / (now() - t0),
-			now() - t0);
-	logbuf_receiver_free(rx);
-	close(cfd);
+			" bytes, %" PRIu64 " dropped by %s, %.0f events/s "
+			"over %.2f s\n", t.events, t.bytes, dropped,
+			tr.nr > 1 ? "the rings" : "this ring",
+			t.events / (now() - t0), now() - t0);
+	if (late)
+		fprintf(stderr, "logbuf: %" PRIu64 " events printed out of "
+			"timestamp order (committed more than a round late)\n",
+			late);
 	if (t.raw && fclose(t.f))
 		return fail(o.out, errno);
 	return 0;
@@ -567,14 +695,19 @@ static int cmd_help(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
-	{ "trace", cmd_trace, "EVENT[,EVENT...] [-d SECONDS] [-o FILE]",
+	{ "trace", cmd_trace,
+	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES]",
 	  "Stream kernel tracepoints through a ring and print them.\n"
 	  "EVENT: sched_switch, exec, syscalls.  Needs CAP_PERFMON or "
 	  "CAP_SYS_ADMIN.\n"
 	  "  -d, --duration=SECONDS  stop after that long (default: Ctrl-C);\n"
 	  "                          what was committed before is still read\n"
 	  "  -o, --output=FILE       write the raw records to FILE (read it\n"
-	  "                          back with logbuf dump)\n" },
+	  "                          back with logbuf dump)\n"
+	  "  -c, --per-cpu           a ring per CPU (no tail shared between\n"
+	  "                          CPUs), merged by timestamp\n"
+	  "  -s, --ring-size=BYTES   each ring's capacity, a power of two\n"
+	  "                          (default 4M, or 1M per CPU)\n" },
 	{ "log", cmd_log, "[-s BYTES]",
 	  "Send each line of standard input to a ring the kernel drains into\n"
 	  "the logbuf:logbuf_record trace event.\n"
