@@ -13,7 +13,9 @@
  *           (logbuf_recv(-1) / ring_buffer__poll(-1)) or parked with a
  *           100 ms timeout.  Each call's argument is its thread's sequence
  *           number: the consumer checks that every thread's records arrive
- *           complete and in order; a gap is a drop.
+ *           complete and in order; a gap is a drop.  With 2 threads pinned
+ *           to CPUs 0 and 1 also: one shared ring, a ring per CPU
+ *           (logbuf_attach.ring_fds), and BPF.
  *  ftrace   user -> ftrace.  1 or 2 threads send 64-byte records into a
  *           kernel-consumer ring (logbuf:logbuf_record events) or write
  *           them to trace_marker.  Producer CPU time per record, records
@@ -136,6 +138,7 @@ static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
 struct sysprod {
 	_Alignas(CL) uint64_t calls;
 	double cpu_s;
+	int cpu;		/* pinned there if >= 0 */
 };
 
 static double thread_cpu(void)
@@ -152,6 +155,8 @@ static void *sys_producer(void *arg)
 	uint64_t seq = 0;
 	double c0;
 
+	if (p->cpu >= 0)
+		pin(p->cpu);
 	while (!atomic_load(&go))
 		;
 	c0 = thread_cpu();
@@ -162,9 +167,13 @@ static void *sys_producer(void *arg)
 	return NULL;
 }
 
+#define MAXR		8	/* rings of the per-CPU candidate */
+
 struct sysrun {
 	struct cand *c;
 	struct logbuf_receiver *rx;
+	struct logbuf_receiver *rxs[MAXR];	/* per-CPU: every ring */
+	int nr;
 	struct ring_buffer *rb;
 	struct seqchk s;
 };
@@ -179,11 +188,40 @@ static int bpf_cb(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/*
+ * Per-CPU rings, busy: each in turn; after the sentinel, everything left
+ * (the producers had finished before it was made: all is committed).
+ */
+static void sys_consume_rings(struct sysrun *r)
+{
+	bool last = false;
+	int k;
+
+	for (;;) {
+		for (k = 0; k < r->nr; k++) {
+			const void *d;
+			size_t len;
+
+			while (!logbuf_try_recv(r->rxs[k], &d, &len))
+				if (len >= sizeof(struct logbuf_ev_syscall))
+					seq_check(&r->s, d);
+		}
+		if (last)
+			break;
+		last = r->s.done;
+	}
+}
+
 static void *sys_consumer(void *arg)
 {
 	struct sysrun *r = arg;
 	int mode = r->c->mode;
 
+	if (r->nr) {
+		sys_consume_rings(r);
+		atomic_store(&cons_done, 1);
+		return NULL;
+	}
 	while (!r->s.done) {
 		if (r->rx) {
 			const void *d;
@@ -239,6 +277,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 {
 	struct logbuf_attach a = { .size = sizeof(a) };
 	struct sysprod p[MAXT] = { 0 };
+	int cfds[MAXR];
 	pthread_t th[MAXT], ct;
 	struct sysrun r = { .c = c };
 	struct bpf_link *link = NULL;
@@ -247,11 +286,33 @@ static int run_syscall(struct cand *c, double m[NMET])
 	double t0, dt, cpu = 0;
 	bool traced = c->mode != UNTRACED;
 	bool is_bpf = strstr(c->name, "bpf") != NULL;
+	bool percpu = strstr(c->name, "per-cpu") != NULL;
+	bool pinned = strstr(c->name, "pinned") != NULL;
 
 	atomic_store(&go, 0);
 	atomic_store(&stop, 0);
 	atomic_store(&cons_done, 0);
-	if (traced && !is_bpf) {
+	if (percpu) {
+		/* A ring per CPU, each as big as the shared one. */
+		r.nr = (int)sysconf(_SC_NPROCESSORS_CONF);
+		if (r.nr < 1 || r.nr > MAXR)
+			die("per-cpu: CPUs", EINVAL);
+		for (i = 0; i < r.nr; i++) {
+			err = logbuf_dev_create(RING, LOGBUF_CREATE_KERNEL_PROD,
+						&pfd, &cfds[i]);
+			if (err)
+				die("logbuf_dev_create", -err);
+			r.rxs[i] = logbuf_receiver_open(cfds[i]);
+			if (!r.rxs[i])
+				die("logbuf_receiver_open", errno);
+		}
+		a.events = LOGBUF_EV_SYS_ENTER;
+		a.ring_fds = (uintptr_t)cfds;
+		a.nr_rings = r.nr;
+		if (ioctl(cfds[0], LOGBUF_IOC_ATTACH, &a))
+			die("LOGBUF_IOC_ATTACH (per-cpu)", errno);
+		cfd = cfds[0];
+	} else if (traced && !is_bpf) {
 		err = logbuf_dev_create(RING, LOGBUF_CREATE_KERNEL_PROD,
 					&pfd, &cfd);
 		if (err)
@@ -276,8 +337,10 @@ static int run_syscall(struct cand *c, double m[NMET])
 	}
 	if (traced)
 		pthread_create(&ct, NULL, sys_consumer, &r);
-	for (i = 0; i < c->threads; i++)
+	for (i = 0; i < c->threads; i++) {
+		p[i].cpu = pinned ? i : -1;
 		pthread_create(&th[i], NULL, sys_producer, &p[i]);
+	}
 	t0 = now();
 	atomic_store(&go, 1);
 	sleep_window();
@@ -296,7 +359,14 @@ static int run_syscall(struct cand *c, double m[NMET])
 		}
 		pthread_join(ct, NULL);
 	}
-	if (traced && !is_bpf) {
+	if (percpu) {
+		a.events = 0;
+		ioctl(cfds[0], LOGBUF_IOC_ATTACH, &a);
+		for (i = 0; i < r.nr; i++) {
+			logbuf_receiver_free(r.rxs[i]);
+			close(cfds[i]);
+		}
+	} else if (traced && !is_bpf) {
 		struct logbuf_stats st = { .size = sizeof(st) };
 
 		a.events = 0;
@@ -686,6 +756,9 @@ static struct cand cands[] = {
 	SYS("bpf parked", 2, PARKED),
 	SYS("logbuf parked 100ms", 2, TIMEOUT),
 	SYS("bpf parked 100ms", 2, TIMEOUT),
+	SYS("logbuf busy pinned", 2, BUSY),
+	SYS("logbuf per-cpu busy pinned", 2, BUSY),
+	SYS("bpf busy pinned", 2, BUSY),
 	FT("logbuf ring", 1),
 	FT("trace_marker", 1),
 	FT("logbuf ring", 2),
@@ -769,6 +842,15 @@ static void report(FILE *f, int rounds)
 		ratio(w, med(find("ftrace", "trace_marker", k), 1),
 		      med(find("ftrace", "logbuf ring", k), 1));
 	}
+	ratio("syscall 2t pinned: logbuf per-cpu / logbuf shared",
+	      med(find("syscall", "logbuf per-cpu busy pinned", 2), 0),
+	      med(find("syscall", "logbuf busy pinned", 2), 0));
+	ratio("syscall 2t pinned: logbuf per-cpu / bpf",
+	      med(find("syscall", "logbuf per-cpu busy pinned", 2), 0),
+	      med(find("syscall", "bpf busy pinned", 2), 0));
+	ratio("syscall 2t pinned: producer cpu ns/call, shared / per-cpu",
+	      med(find("syscall", "logbuf busy pinned", 2), 3),
+	      med(find("syscall", "logbuf per-cpu busy pinned", 2), 3));
 	ratio("u2u: /dev/logbuf busy / pipe", med(find("u2u", "/dev/logbuf ring, busy", 1), 0),
 	      med(find("u2u", "pipe", 1), 0));
 	ratio("u2u: /dev/logbuf busy / heap busy",
