@@ -83,6 +83,7 @@ lib_tests() {
 	frame cxx/gxx_cxx11 "$B/cxx/cxx11_test"
 	frame cxx/clangxx_cxx17 "$B/cxx/cxx17_clang_test"
 	frame header/names scripts/header-check.sh
+	frame docs/rst scripts/doc-check.sh
 	frame install/check scripts/install-check.sh "$B/install-check"
 	frame man/pages scripts/man-check.sh "$B/man"
 	frame cli/conventions scripts/cli-check.sh "$B/tools/logbuf"
