@@ -49,6 +49,7 @@ HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test percpu_test \
+		   events_test \
 		   lifecycle_test hostile_test
 TSAN_TESTS	:= stress_test chan_test
 ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test
@@ -133,7 +134,12 @@ bench-kernel:
 # Module selftests: run inside the virtme-ng guest.
 $(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread
+	$(CC) $(CFLAGS) $(TFLAGS) $(TEVFLAGS) -o $@ $< $(B)/liblogbuf.a \
+		-lpthread $(TEVLIBS)
+
+# events_test decodes what it receives as logbuf(1) does: libtraceevent.
+$(B)/selftests/events_test: TEVFLAGS = $(shell pkg-config --cflags libtracefs libtraceevent)
+$(B)/selftests/events_test: TEVLIBS = $(shell pkg-config --libs libtracefs libtraceevent)
 
 tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
        $(ASAN_TESTS:%=$(B)/asan/%) $(B)/fuzz/ring_fuzz \

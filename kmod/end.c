@@ -239,6 +239,10 @@ static long logbuf_end_ioctl(struct file *file, unsigned int cmd,
 		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
 			return -EOPNOTSUPP;
 		return logbuf_tp_ioctl(end->ring, uarg);
+	case LOGBUF_IOC_ATTACH_EVENTS:
+		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
+			return -EOPNOTSUPP;
+		return logbuf_evsrc_ioctl(end->ring, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -249,8 +253,10 @@ static int logbuf_end_release(struct inode *inode, struct file *file)
 	struct logbuf_end *end = file->private_data;
 
 	/* Nobody reads a kernel-producer ring any more: stop its sources. */
-	if (end->role == LOGBUF_ROLE_CONS && end->ring->kp)
+	if (end->role == LOGBUF_ROLE_CONS && end->ring->kp) {
 		logbuf_tp_detach_all(end->ring);
+		logbuf_evsrc_detach(end->ring);
+	}
 	/* Each end is one file: its release is the last close of that end. */
 	logbuf_kring_set_state(end->ring, end->role == LOGBUF_ROLE_PROD ?
 				      LOGBUF_STATE_NO_PROD :

@@ -6,12 +6,14 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/smp.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <uapi/linux/logbuf.h>
 #include <logbuf/proto.h>
 
-struct logbuf_tp_set;
+struct logbuf_set;
+struct logbuf_evsrc;
 
 /**
  * struct logbuf_kring - a ring in kernel memory
@@ -38,6 +40,7 @@ struct logbuf_tp_set;
  * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
  * @tp_events: LOGBUF_EV_* tracepoint sources attached (under their lock).
  * @tp_set: the rings they write into (under the same lock).
+ * @evsrc: trace events attached by id (evsrc.c; under its lock).
  * @user: the creator's user, whose RLIMIT_MEMLOCK the pages are charged
  *	to (NULL when the creator had CAP_IPC_LOCK: not charged).
  * @uid: the creator's uid, in the initial user namespace: the owner shown
@@ -66,7 +69,8 @@ struct logbuf_kring {
 	struct logbuf_kcons *kc;
 	struct logbuf_kprod *kp;
 	u32 tp_events;
-	struct logbuf_tp_set *tp_set;
+	struct logbuf_set *tp_set;
+	struct logbuf_evsrc *evsrc;
 	struct user_struct *user;
 	u32 uid;
 	pid_t pid;
@@ -109,5 +113,37 @@ void logbuf_kprod_free(struct logbuf_kring *r);
 
 long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg);
 void logbuf_tp_detach_all(struct logbuf_kring *r);
+
+long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg);
+void logbuf_evsrc_detach(struct logbuf_kring *r);
+
+/**
+ * struct logbuf_set - where an event source's records go
+ * @nr: rings in @rings, 1 .. nr_cpu_ids.
+ * @rings: an event on CPU c goes into @rings[c % @nr]; one reference each.
+ */
+struct logbuf_set {
+	unsigned int nr;
+	struct logbuf_kring *rings[];
+};
+
+struct logbuf_set *logbuf_set_new(struct logbuf_kring *r, u64 ring_fds,
+				  u32 nr_rings);
+void logbuf_set_free(struct logbuf_set *set);
+
+/*
+ * The ring of the CPU we run on.  The set is written before the sources
+ * that use it are registered and freed only after they are gone (the
+ * tracepoint's or perf's synchronization), so a source always sees a
+ * whole, live set.  A source may migrate between reading the CPU and
+ * reserving (syscall tracepoints are preemptible on newer kernels): the
+ * rings are multi-producer, so that costs only locality, never a record.
+ */
+static inline struct logbuf_kring *logbuf_set_ring(struct logbuf_set *set)
+{
+	unsigned int cpu = raw_smp_processor_id();
+
+	return set->rings[likely(cpu < set->nr) ? cpu : cpu % set->nr];
+}
 
 #endif /* _KMOD_LOGBUF_H */

@@ -4,11 +4,10 @@
  * entry, each event written as one fixed binary record (uapi struct
  * logbuf_ev_*) into a kernel-producer ring with the lock-free producer API.
  * An attachment writes into one ring, or into a set of rings picked by the
- * CPU the event fires on (one ring per CPU: no tail shared between CPUs).
+ * CPU the event fires on (ringset.c).
  */
 #include <linux/binfmts.h>
 #include <linux/capability.h>
-#include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -23,31 +22,6 @@
 #include "logbuf_api.h"
 
 static DEFINE_MUTEX(logbuf_tp_lock);	/* attach and detach */
-
-/**
- * struct logbuf_tp_set - where an attachment's events go
- * @nr: rings in @rings, 1 .. nr_cpu_ids.
- * @rings: an event on CPU c goes into @rings[c % @nr]; one reference each.
- */
-struct logbuf_tp_set {
-	unsigned int nr;
-	struct logbuf_kring *rings[];
-};
-
-/*
- * The probes' data.  The set is written before the probes are registered
- * and freed only after tracepoint_synchronize_unregister(): a probe always
- * sees a whole, live set.  A probe may migrate between reading the CPU and
- * reserving (syscall tracepoints are preemptible on newer kernels): the
- * rings are multi-producer, so that costs only locality, never a record.
- */
-static struct logbuf_kring *logbuf_tp_ring(void *data)
-{
-	struct logbuf_tp_set *set = data;
-	unsigned int cpu = raw_smp_processor_id();
-
-	return set->rings[likely(cpu < set->nr) ? cpu : cpu % set->nr];
-}
 
 static void logbuf_ev_fill(struct logbuf_ev *ev, u16 type, u16 size,
 			   struct task_struct *t)
@@ -65,7 +39,7 @@ static void logbuf_tp_switch(void *data, bool preempt,
 			     struct task_struct *next,
 			     unsigned int prev_state)
 {
-	struct logbuf_kring *r = logbuf_tp_ring(data);
+	struct logbuf_kring *r = logbuf_set_ring(data);
 	struct logbuf_ev_switch *e;
 	struct logbuf_kclaim c;
 
@@ -88,7 +62,7 @@ static void logbuf_tp_switch(void *data, bool preempt,
 static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 			   struct linux_binprm *bprm)
 {
-	struct logbuf_kring *r = logbuf_tp_ring(data);
+	struct logbuf_kring *r = logbuf_set_ring(data);
 	struct logbuf_ev_exec *e;
 	struct logbuf_kclaim c;
 	u32 n = strnlen(bprm->filename, LOGBUF_EV_EXEC_MAX);
@@ -105,7 +79,7 @@ static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 
 static void logbuf_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	struct logbuf_kring *r = logbuf_tp_ring(data);
+	struct logbuf_kring *r = logbuf_set_ring(data);
 	struct logbuf_ev_syscall *e;
 	struct logbuf_kclaim c;
 	unsigned long args[6];
@@ -151,16 +125,6 @@ static struct tracepoint *logbuf_tp_find(const char *name)
 	return l.tp;
 }
 
-static void logbuf_tp_set_free(struct logbuf_tp_set *set)
-{
-	unsigned int i;
-
-	for (i = 0; i < set->nr; i++)
-		if (set->rings[i])
-			logbuf_kring_put(set->rings[i]);
-	kfree(set);
-}
-
 /* Unregister @events of @r; caller holds logbuf_tp_lock. */
 static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
 {
@@ -180,7 +144,7 @@ static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
 	tracepoint_synchronize_unregister();
 	r->tp_events &= ~events;
 	if (!r->tp_events) {
-		logbuf_tp_set_free(r->tp_set);
+		logbuf_set_free(r->tp_set);
 		r->tp_set = NULL;
 	}
 }
@@ -194,50 +158,10 @@ void logbuf_tp_detach_all(struct logbuf_kring *r)
 	mutex_unlock(&logbuf_tp_lock);
 }
 
-/*
- * The rings of an attachment: @r itself, or the consumer ends named by
- * @a->ring_fds.  Looked up before the lock is taken.
- */
-static struct logbuf_tp_set *logbuf_tp_set_new(struct logbuf_kring *r,
-					       const struct logbuf_attach *a)
-{
-	const int __user *ufds = u64_to_user_ptr(a->ring_fds);
-	unsigned int i, nr = a->ring_fds ? a->nr_rings : 1;
-	struct logbuf_tp_set *set;
-
-	if (!nr || nr > nr_cpu_ids || (!a->ring_fds && a->nr_rings))
-		return ERR_PTR(-EINVAL);
-	set = kzalloc(struct_size(set, rings, nr), GFP_KERNEL_ACCOUNT);
-	if (!set)
-		return ERR_PTR(-ENOMEM);
-	set->nr = nr;
-	if (!a->ring_fds) {
-		kref_get(&r->ref);
-		set->rings[0] = r;
-		return set;
-	}
-	for (i = 0; i < nr; i++) {
-		struct logbuf_kring *m;
-		int fd;
-
-		if (get_user(fd, ufds + i)) {
-			logbuf_tp_set_free(set);
-			return ERR_PTR(-EFAULT);
-		}
-		m = logbuf_end_kprod_get(fd);
-		if (IS_ERR(m)) {
-			logbuf_tp_set_free(set);
-			return ERR_CAST(m);
-		}
-		set->rings[i] = m;
-	}
-	return set;
-}
-
 static long logbuf_tp_attach(struct logbuf_kring *r,
 			     const struct logbuf_attach *a)
 {
-	struct logbuf_tp_set *set;
+	struct logbuf_set *set;
 	unsigned int i;
 	int err = 0;
 
@@ -245,13 +169,13 @@ static long logbuf_tp_attach(struct logbuf_kring *r,
 		logbuf_tp_detach_all(r);
 		return 0;
 	}
-	set = logbuf_tp_set_new(r, a);
+	set = logbuf_set_new(r, a->ring_fds, a->nr_rings);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
 	mutex_lock(&logbuf_tp_lock);
 	if (r->tp_events) {
 		mutex_unlock(&logbuf_tp_lock);
-		logbuf_tp_set_free(set);
+		logbuf_set_free(set);
 		return -EBUSY;
 	}
 	r->tp_set = set;
@@ -270,7 +194,7 @@ static long logbuf_tp_attach(struct logbuf_kring *r,
 		logbuf_tp_unregister(r, r->tp_events);
 	} else if (err) {
 		r->tp_set = NULL;
-		logbuf_tp_set_free(set);
+		logbuf_set_free(set);
 	}
 	mutex_unlock(&logbuf_tp_lock);
 	return err;

@@ -61,7 +61,8 @@ checkpatch() {
 	local cp="perl $KSRC/checkpatch.pl --no-tree --terse --show-types -q"
 	# The compat header is the one place where version checks belong.
 	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/kcons.c \
-		kmod/kprod.c kmod/tpsrc.c kmod/logbuf.h kmod/logbuf_api.h \
+		kmod/kprod.c kmod/tpsrc.c kmod/ringset.c kmod/evsrc.c \
+		kmod/logbuf.h kmod/logbuf_api.h \
 		kmod/trace.h selftests/kmod/sink/logbuf_testsink.c \
 		selftests/kmod/testprod/logbuf_testprod.c \
 		examples/kmod_producer/logbuf_hello.c \

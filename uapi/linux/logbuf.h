@@ -361,6 +361,67 @@ struct logbuf_attach {
 	__u32 __pad;
 };
 
+/*
+ * Any trace event (LOGBUF_IOC_ATTACH_EVENTS): each event is one record,
+ * struct logbuf_ev_raw.
+ */
+#define LOGBUF_EV_RAW		(1U << 15)
+
+/**
+ * struct logbuf_ev_raw - a trace event's record, type LOGBUF_EV_RAW
+ * @ev: header: @ev.ts_ns is CLOCK_MONOTONIC, as for the other sources
+ *	(read with ktime_get_mono_fast_ns(): safe in NMI), @ev.cpu the CPU
+ *	it fired on,
+ *	@ev.pid and @ev.tgid the current task's (in interrupt context: the
+ *	interrupted task's), @ev.size the whole record, 8-byte aligned.
+ * @id: the event's id, as in tracefs events/<system>/<event>/id.
+ * @raw_size: bytes of @raw.
+ * @raw: the event's fields exactly as the kernel lays them out for
+ *	tracefs (events/<system>/<event>/format), starting with common_type.
+ */
+struct logbuf_ev_raw {
+	struct logbuf_ev ev;
+	__u32 id;
+	__u32 raw_size;
+	__u8 raw[];
+};
+
+/* Largest @raw_size a record carries; bigger events are dropped, counted. */
+#define LOGBUF_EV_RAW_MAX	4096
+/* Events one LOGBUF_IOC_ATTACH_EVENTS may name. */
+#define LOGBUF_EVENTS_MAX	64
+
+/**
+ * struct logbuf_attach_events - argument of LOGBUF_IOC_ATTACH_EVENTS
+ * @size: sizeof(struct logbuf_attach_events) as the caller knows it.
+ * @nr_ids: events in @ids, 1 .. LOGBUF_EVENTS_MAX; 0 detaches them all.
+ * @ids: a pointer to @nr_ids __u32 event ids (tracefs
+ *	events/<system>/<event>/id).
+ * @tgid: only events that fire while a thread of this process runs; 0:
+ *	any.
+ * @tid: only events that fire while this thread runs; 0: any.
+ * @cpus: 0 for every online CPU, or a pointer to a CPU bitmap of
+ *	@cpus_size bytes (CPU n is bit n % 8 of byte n / 8): events only on
+ *	those CPUs (the others do not trace at all).
+ * @cpus_size: its size in bytes, at most 1024.
+ * @nr_rings: as struct logbuf_attach: 0, or the number of rings in
+ *	@ring_fds, one per CPU.
+ * @ring_fds: as struct logbuf_attach.
+ * @__reserved: must be 0.
+ */
+struct logbuf_attach_events {
+	__u32 size;
+	__u32 nr_ids;
+	__u64 ids;
+	__s32 tgid;
+	__s32 tid;
+	__u64 cpus;
+	__u32 cpus_size;
+	__u32 nr_rings;
+	__u64 ring_fds;
+	__u64 __reserved[2];
+};
+
 #define LOGBUF_IOC_MAGIC	0xb7
 /* On /dev/logbuf: make a ring and its two ends. */
 #define LOGBUF_IOC_CREATE	_IOWR(LOGBUF_IOC_MAGIC, 0x01, struct logbuf_create)
@@ -377,6 +438,12 @@ struct logbuf_attach {
  * now: its size field says how much of it the caller knows.
  */
 #define LOGBUF_IOC_ATTACH	_IOW(LOGBUF_IOC_MAGIC, 0x06, __u64[2])
+/*
+ * On the consumer end of a kernel-producer ring: stream any trace events,
+ * by id, into it (or its ring set).  Needs CAP_PERFMON or CAP_SYS_ADMIN.
+ * The number is fixed; the struct's size field versions it.
+ */
+#define LOGBUF_IOC_ATTACH_EVENTS	_IOW(LOGBUF_IOC_MAGIC, 0x07, __u32)
 /*
  * 0x05 was LOGBUF_IOC_TEST_PRODUCE: kernel test producers are now a
  * selftest module of their own (selftests/kmod/testprod), never part of the
