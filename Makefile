@@ -161,8 +161,11 @@ examples: lib
 tools: lib
 	@mkdir -p $(B)/tools
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
+		$$(pkg-config --cflags libtracefs libtraceevent) \
 		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c tools/merge.c \
-		$(B)/liblogbuf.a -lm $(LDFLAGS)
+		tools/decode.c tools/perfetto.c \
+		$(B)/liblogbuf.a -lm $$(pkg-config --libs libtracefs libtraceevent) \
+		$(LDFLAGS)
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules

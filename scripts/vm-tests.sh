@@ -140,6 +140,113 @@ print("%d events on %d rings, %d marked calls, %d out of order (%d late), "
 assert out_of_order <= summary["late"], out_of_order
 PY
 }
+# Any trace event by name, decoded by its format: 50 marked getpgid() calls
+# and 7 forks of one process, with the right field values, as JSON and as
+# text.
+tool_trace_any_event() {
+	local pid
+	"$TOOL" --json trace syscalls:sys_enter_getpgid,sched:sched_process_fork \
+		--duration 4 >/tmp/any.json &
+	pid=$!
+	sleep 1
+	python3 -c 'import os
+for i in range(50):
+    try: os.getpgid(4300000 + i)
+    except ProcessLookupError: pass
+for i in range(7):
+    p = os.fork()
+    if p == 0: os._exit(0)
+    os.waitpid(p, 0)
+print(os.getpid())' >/tmp/any.pid
+	wait $pid || return 1
+	python3 - /tmp/any.json "$(cat /tmp/any.pid)" <<'PY' || return 1
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary = ev.pop()["summary"]
+me = int(sys.argv[2])
+assert summary["events"] == len(ev), summary
+calls = [e for e in ev if e["event"] == "syscalls:sys_enter_getpgid"
+         and e["tgid"] == me and 4300000 <= e["fields"]["pid"] < 4300050]
+forks = [e for e in ev if e["event"] == "sched:sched_process_fork"
+         and e["fields"]["parent_pid"] == me]
+assert sorted(c["fields"]["pid"] - 4300000 for c in calls) == list(range(50)), len(calls)
+assert len(forks) == 7 and all(f["fields"]["child_pid"] > 0 for f in forks), forks
+assert all(f["fields"]["parent_comm"] == "python3" for f in forks), forks[0]
+print("%d events: %d marked calls, %d forks decoded; %d dropped"
+      % (len(ev), len(calls), len(forks), summary["dropped"]))
+PY
+	# Text: the event's own print format, as ftrace prints it.
+	timeout 60 "$TOOL" trace syscalls:sys_enter_getpgid --duration 2 \
+		>/tmp/any.txt 2>/dev/null &
+	pid=$!
+	sleep 1
+	python3 -c 'import os
+try: os.getpgid(4300077)
+except ProcessLookupError: pass'
+	wait $pid || return 1
+	grep 'sys_enter_getpgid' /tmp/any.txt | head -n 2
+	grep -q 'syscalls:sys_enter_getpgid: pid: 0x00419d2d' /tmp/any.txt
+}
+# Filters: only one process's events, only one CPU's.
+tool_trace_filters() {
+	local pid load
+	python3 -c 'import os, time
+time.sleep(1.5)
+for i in range(40):
+    try: os.getpgid(4400000 + i)
+    except ProcessLookupError: pass
+time.sleep(3)' &
+	load=$!
+	"$TOOL" --json trace syscalls:sys_enter_getpgid --pid $load \
+		--duration 3 >/tmp/flt.json &
+	pid=$!
+	# Another process's calls meanwhile: none may arrive.
+	python3 -c 'import os, time
+time.sleep(1)
+for i in range(40):
+    try: os.getpgid(4400000 + i)
+    except ProcessLookupError: pass'
+	wait $pid || return 1
+	kill $load 2>/dev/null
+	wait $load 2>/dev/null
+	python3 - /tmp/flt.json $load <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary = ev.pop()["summary"]
+load = int(sys.argv[2])
+others = [e for e in ev if e["tgid"] != load]
+mine = [e for e in ev if e["fields"]["pid"] >= 4400000]
+print("%d events, %d of other processes" % (len(ev), len(others)))
+assert not others and len(mine) == 40, (len(others), len(mine))
+PY
+}
+# A timeline for the Perfetto UI: per-CPU slices named by the task that ran,
+# wake-ups as instants, a known sleeper among them.
+tool_trace_perfetto() {
+	local pid
+	"$TOOL" trace sched:sched_switch,sched:sched_wakeup --duration 3 \
+		--perfetto /tmp/timeline.json >/dev/null 2>&1 &
+	pid=$!
+	sleep 1
+	python3 -c 'import ctypes, time
+ctypes.CDLL(None).prctl(15, b"lbsleeper", 0, 0, 0)
+for i in range(20): time.sleep(0.005)'
+	wait $pid || return 1
+	python3 - /tmp/timeline.json <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["traceEvents"]
+slices = [e for e in t if e["ph"] == "X"]
+wakeups = [e for e in t if e["ph"] == "i" and e["name"] == "sched:sched_wakeup"]
+mine = [e for e in slices if e["name"] == "lbsleeper"]
+tracks = [e["args"]["name"] for e in t if e["ph"] == "M" and e["name"] == "thread_name"]
+print("%d slices (%d of lbsleeper), %d wake-ups, tracks %s"
+      % (len(slices), len(mine), len(wakeups), tracks))
+assert len(mine) >= 10, len(mine)
+assert any(w.get("args", {}).get("comm") == "lbsleeper" for w in wakeups)
+assert all(e["dur"] >= 0 and e["ts"] >= 0 for e in slices)
+assert "CPU 0" in tracks
+PY
+}
 # A tracer that lives until told to stop (SIGTERM), however slow the guest.
 tracer_start() {
 	"$TOOL" trace sched_switch --duration 120 >/dev/null 2>&1 &
@@ -186,6 +293,9 @@ single tool/trace_exec tool_trace_exec
 single tool/trace_raw_and_dump tool_trace_syscalls_raw
 single tool/trace_not_itself tool_trace_not_itself
 single tool/trace_per_cpu tool_trace_per_cpu
+single tool/trace_any_event tool_trace_any_event
+single tool/trace_filters tool_trace_filters
+single tool/trace_perfetto tool_trace_perfetto
 single tool/list tool_list
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"

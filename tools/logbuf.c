@@ -4,6 +4,7 @@
  *
  *   logbuf [-j|--json] COMMAND [OPTIONS]
  *   logbuf trace EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES]
+ *                [-p PID] [-t TID] [-C CPUS] [--perfetto FILE]
  *   logbuf log [-s BYTES]
  *   logbuf list                 every ring the module holds
  *   logbuf stat [PID FD]        one ring's statistics (none: list)
@@ -27,8 +28,10 @@
 #include <sys/syscall.h>
 
 #include "logbuf.h"
+#include "decode.h"
 #include "merge.h"
 #include "output.h"
+#include "perfetto.h"
 
 #define RINGS_FILE	"/sys/class/misc/logbuf/rings"
 
@@ -108,9 +111,58 @@ static int parse_opts(const struct cmd *c, int argc, char **argv,
 struct trace_opts {
 	double duration;
 	const char *out;
+	const char *perfetto;
 	uint64_t size;
 	bool per_cpu;
+	int32_t tgid, tid;
+	uint8_t cpus[1024];	/* bitmap, --cpu */
+	bool have_cpus;
 };
+
+/* "0,2-5,7" into a bitmap of CPUs below 8192. */
+static int parse_cpus(const char *s, uint8_t *bits)
+{
+	const char *p = s;
+
+	memset(bits, 0, 1024);
+	while (*p) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (end == p)
+			goto bad;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtoul(p, &end, 10);
+			if (end == p || b < a)
+				goto bad;
+		}
+		if (b >= 8192)
+			goto bad;
+		for (; a <= b; a++)
+			bits[a / 8] |= 1u << (a % 8);
+		if (*end == ',')
+			end++;
+		else if (*end)
+			goto bad;
+		p = end;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "logbuf: --cpu: '%s' is not a list of CPUs like "
+		"0,2-5\n", s);
+	return -1;
+}
+
+static int parse_id(const char *opt, const char *s, int32_t *out)
+{
+	uint64_t v;
+
+	if (parse_size(opt, s, 1, INT32_MAX, &v))
+		return -1;
+	*out = (int32_t)v;
+	return 0;
+}
 
 static int trace_opt(int ch, const char *arg, void *ctx)
 {
@@ -128,37 +180,63 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 	case 'c':
 		o->per_cpu = true;
 		return 0;
+	case 'p':
+		return parse_id("--pid", arg, &o->tgid);
+	case 't':
+		return parse_id("--tid", arg, &o->tid);
+	case 'C':
+		o->have_cpus = true;
+		return parse_cpus(arg, o->cpus);
+	case 'P':
+		o->perfetto = arg;
+		return 0;
 	}
 	return -1;
 }
 
-static int parse_events(const char *s, uint32_t *ev)
+/*
+ * The events: logbuf's own sources by their short names, any trace event
+ * as SYSTEM:EVENT (into @names, at most LOGBUF_EVENTS_MAX).
+ */
+static int parse_events(const char *s, uint32_t *ev, char **names, int *n)
 {
 	char *copy = strdup(s), *tok, *save = NULL;
 
 	*ev = 0;
+	*n = 0;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "sched_switch"))
+		if (strchr(tok, ':')) {
+			if (*n == LOGBUF_EVENTS_MAX) {
+				fprintf(stderr, "logbuf: at most %d trace "
+					"events\n", LOGBUF_EVENTS_MAX);
+				goto bad;
+			}
+			names[(*n)++] = strdup(tok);
+		} else if (!strcmp(tok, "sched_switch")) {
 			*ev |= LOGBUF_EV_SCHED_SWITCH;
-		else if (!strcmp(tok, "exec"))
+		} else if (!strcmp(tok, "exec")) {
 			*ev |= LOGBUF_EV_EXEC;
-		else if (!strcmp(tok, "syscalls"))
+		} else if (!strcmp(tok, "syscalls")) {
 			*ev |= LOGBUF_EV_SYS_ENTER;
-		else {
+		} else {
 			fprintf(stderr, "logbuf: unknown event '%s' (known: "
-				"sched_switch, exec, syscalls)\n", tok);
-			free(copy);
-			return -1;
+				"sched_switch, exec, syscalls, or any trace "
+				"event as SYSTEM:EVENT)\n", tok);
+			goto bad;
 		}
 	}
 	free(copy);
-	return *ev ? 0 : -1;
+	return *ev || *n ? 0 : -1;
+bad:
+	free(copy);
+	return -1;
 }
 
 struct trace_out {
 	FILE *f;
 	bool raw;
+	struct perfetto *pf;
 	uint64_t events, bytes;
 };
 
@@ -168,6 +246,8 @@ static void trace_record(void *ctx, const void *d, size_t len)
 
 	t->events++;
 	t->bytes += len;
+	if (t->pf)
+		perfetto_record(t->pf, d, len);
 	if (t->raw) {
 		uint32_t l = len;
 
@@ -230,9 +310,13 @@ static int possible_cpus(void)
 }
 
 static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
-		      uint32_t events)
+		      uint32_t events, const uint32_t *ids, int nr_ids)
 {
 	struct logbuf_attach a = { .size = sizeof(a), .events = events };
+	struct logbuf_attach_events ae = {
+		.size = sizeof(ae), .nr_ids = nr_ids, .ids = (uintptr_t)ids,
+		.tgid = o->tgid, .tid = o->tid,
+	};
 	int i, err, pfd;
 
 	tr->nr = o->per_cpu ? possible_cpus() : 1;
@@ -254,11 +338,19 @@ static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
 			return fail("mapping the ring", errno);
 	}
 	if (o->per_cpu) {
-		a.ring_fds = (uintptr_t)tr->cfd;
-		a.nr_rings = tr->nr;
+		a.ring_fds = ae.ring_fds = (uintptr_t)tr->cfd;
+		a.nr_rings = ae.nr_rings = tr->nr;
 	}
-	if (ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH, &a))
+	if (o->have_cpus) {
+		ae.cpus = (uintptr_t)o->cpus;
+		ae.cpus_size = sizeof(o->cpus);
+	}
+	if (events && ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH, &a))
 		return fail("attaching to the tracepoints", errno);
+	if (nr_ids && ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae))
+		return fail(errno == EINVAL && o->have_cpus ?
+			    "attaching the events (is every --cpu online?)" :
+			    "attaching the events", errno);
 	return 0;
 }
 
@@ -300,10 +392,18 @@ static int cmd_trace(int argc, char **argv)
 		{ "raw", required_argument, NULL, 'o' },	/* old name */
 		{ "ring-size", required_argument, NULL, 's' },
 		{ "per-cpu", no_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "tid", required_argument, NULL, 't' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "perfetto", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct logbuf_attach_events ae = { .size = sizeof(ae) };
 	struct logbuf_attach a = { .size = sizeof(a) };
+	char *names[LOGBUF_EVENTS_MAX];
+	uint32_t ids[LOGBUF_EVENTS_MAX];
+	int nr_ids = 0;
 	struct logbuf_stats st = { .size = sizeof(st) };
 	struct trace_opts o = { 0 };
 	struct trace_out t = { .f = stdout };
@@ -313,11 +413,22 @@ static int cmd_trace(int argc, char **argv)
 	uint64_t dropped = 0, prev = 0, late;
 	int i, err;
 
-	err = parse_opts(&cmds[0], argc, argv, "d:o:s:ch", lo, trace_opt, &o);
+	err = parse_opts(&cmds[0], argc, argv, "d:o:s:cp:t:C:h", lo, trace_opt,
+			 &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(&cmds[0]);
-	if (optind != argc - 1 || parse_events(argv[optind], &a.events))
+	if (optind != argc - 1 ||
+	    parse_events(argv[optind], &a.events, names, &nr_ids))
 		return usage_error(&cmds[0]);
+	if ((o.tgid || o.tid || o.have_cpus) && a.events) {
+		fprintf(stderr, "logbuf: --pid, --tid and --cpu filter "
+			"SYSTEM:EVENT sources only\n");
+		return usage_error(&cmds[0]);
+	}
+	if (nr_ids && decode_resolve(names, nr_ids, ids))
+		return 1;
+	for (i = 0; i < nr_ids; i++)
+		free(names[i]);
 	if (o.size & (o.size - 1)) {
 		fprintf(stderr, "logbuf: --ring-size must be a power of two\n");
 		return usage_error(&cmds[0]);
@@ -328,7 +439,9 @@ static int cmd_trace(int argc, char **argv)
 			return fail(o.out, errno);
 		t.raw = true;
 	}
-	err = trace_open(&tr, &o, a.events);
+	if (o.perfetto && !(t.pf = perfetto_open(o.perfetto)))
+		return fail(o.perfetto, errno);
+	err = trace_open(&tr, &o, a.events, ids, nr_ids);
 	if (err)
 		return err;
 	signal(SIGINT, on_signal);
@@ -363,6 +476,7 @@ static int cmd_trace(int argc, char **argv)
 	/* Stop the sources, then take what they committed before. */
 	a.events = 0;
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
+	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae);
 	err = trace_round(&tr, &t, &prev, true);
 	if (err)
 		return err;
@@ -394,6 +508,11 @@ static int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "logbuf: %" PRIu64 " events printed out of "
 			"timestamp order (committed more than a round late)\n",
 			late);
+	if (t.pf) {
+		err = perfetto_close(t.pf);
+		if (err)
+			return fail(o.perfetto, -err);
+	}
 	if (t.raw && fclose(t.f))
 		return fail(o.out, errno);
 	return 0;
@@ -696,10 +815,12 @@ static int cmd_help(int argc, char **argv)
 
 static const struct cmd cmds[] = {
 	{ "trace", cmd_trace,
-	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES]",
-	  "Stream kernel tracepoints through a ring and print them.\n"
-	  "EVENT: sched_switch, exec, syscalls.  Needs CAP_PERFMON or "
-	  "CAP_SYS_ADMIN.\n"
+	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES] [-p PID]\n"
+	  "       [-t TID] [-C CPUS] [--perfetto FILE]",
+	  "Stream kernel trace events through a ring and print them, decoded.\n"
+	  "EVENT: any trace event as SYSTEM:EVENT (sched:sched_wakeup,\n"
+	  "irq:irq_handler_entry, ...), or logbuf's own sources sched_switch,\n"
+	  "exec, syscalls.  Needs CAP_PERFMON or CAP_SYS_ADMIN.\n"
 	  "  -d, --duration=SECONDS  stop after that long (default: Ctrl-C);\n"
 	  "                          what was committed before is still read\n"
 	  "  -o, --output=FILE       write the raw records to FILE (read it\n"
@@ -707,7 +828,14 @@ static const struct cmd cmds[] = {
 	  "  -c, --per-cpu           a ring per CPU (no tail shared between\n"
 	  "                          CPUs), merged by timestamp\n"
 	  "  -s, --ring-size=BYTES   each ring's capacity, a power of two\n"
-	  "                          (default 4M, or 1M per CPU)\n" },
+	  "                          (default 4M, or 1M per CPU)\n"
+	  "  -p, --pid=PID           only events while process PID runs\n"
+	  "  -t, --tid=TID           only events while thread TID runs\n"
+	  "  -C, --cpu=CPUS          only events on these CPUs (0,2-5)\n"
+	  "      --perfetto=FILE     also write a timeline (Chrome JSON, for\n"
+	  "                          ui.perfetto.dev or chrome://tracing)\n"
+	  "  (-p, -t, -C: SYSTEM:EVENT only; the kernel drops the rest\n"
+	  "  before it takes ring space)\n" },
 	{ "log", cmd_log, "[-s BYTES]",
 	  "Send each line of standard input to a ring the kernel drains into\n"
 	  "the logbuf:logbuf_record trace event.\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <linux/logbuf.h>
+#include "decode.h"
 #include "output.h"
 
 bool json;
@@ -152,6 +153,8 @@ void print_event(FILE *f, const void *d, size_t len)
 			fprintf(f, "%s%#" PRIx64, i ? ", " : "",
 				(uint64_t)e->args[i]);
 		fprintf(f, ")\n");
+	} else if (ev->type == LOGBUF_EV_RAW) {
+		decode_raw(f, d, len, json);
 	} else if (json) {
 		fprintf(f, "\"type\":%u,\"size\":%zu}\n", ev->type, len);
 	} else {
