@@ -15,7 +15,11 @@
  *           number: the consumer checks that every thread's records arrive
  *           complete and in order; a gap is a drop.  With 2 threads pinned
  *           to CPUs 0 and 1 also: one shared ring, a ring per CPU
- *           (logbuf_attach.ring_fds), and BPF.
+ *           (logbuf_attach.ring_fds), and BPF.  And any trace event:
+ *           syscalls:sys_enter_getpgid through LOGBUF_IOC_ATTACH_EVENTS
+ *           (a perf counter's raw sample, 56-byte records) against a
+ *           BPF program on the same tracepoint writing the same record
+ *           with bpf_ringbuf_reserve()/submit().
  *  ftrace   user -> ftrace.  1 or 2 threads send 64-byte records into a
  *           kernel-consumer ring (logbuf:logbuf_record events) or write
  *           them to trace_marker.  Producer CPU time per record, records
@@ -135,6 +139,23 @@ static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
 	s->matched++;
 }
 
+static uint32_t getpgid_id;	/* syscalls:sys_enter_getpgid */
+
+/* A getpgid() record of the any-event source, checked as a syscall one. */
+static void raw_check(struct seqchk *s, const void *d, size_t len)
+{
+	const struct logbuf_ev_raw *e = d;
+	struct logbuf_ev_syscall c = { 0 };
+
+	if (len < sizeof(*e) + 24 || e->ev.type != LOGBUF_EV_RAW ||
+	    e->id != getpgid_id || e->raw_size < 24)
+		return;
+	c.ev = e->ev;
+	c.id = SYS_getpgid;
+	memcpy(&c.args[0], e->raw + 16, 8);
+	seq_check(s, &c);
+}
+
 struct sysprod {
 	_Alignas(CL) uint64_t calls;
 	double cpu_s;
@@ -171,6 +192,7 @@ static void *sys_producer(void *arg)
 
 struct sysrun {
 	struct cand *c;
+	bool raw;		/* any-event records (struct logbuf_ev_raw) */
 	struct logbuf_receiver *rx;
 	struct logbuf_receiver *rxs[MAXR];	/* per-CPU: every ring */
 	int nr;
@@ -183,7 +205,9 @@ static int bpf_cb(void *ctx, void *data, size_t len)
 	struct sysrun *r = ctx;
 
 	/* NULL: what the last window left behind (after its sentinel). */
-	if (r && len >= sizeof(struct logbuf_ev_syscall))
+	if (r && r->raw)
+		raw_check(&r->s, data, len);
+	else if (r && len >= sizeof(struct logbuf_ev_syscall))
 		seq_check(&r->s, data);
 	return 0;
 }
@@ -230,7 +254,9 @@ static void *sys_consumer(void *arg)
 				  logbuf_recv(r->rx, &d, &len,
 					      mode == PARKED ? -1 : 100);
 
-			if (!err && len >= sizeof(struct logbuf_ev_syscall))
+			if (!err && r->raw)
+				raw_check(&r->s, d, len);
+			else if (!err && len >= sizeof(struct logbuf_ev_syscall))
 				seq_check(&r->s, d);
 			else if (err && err != -EAGAIN && err != -ETIMEDOUT &&
 				 err != -EINTR)
@@ -248,23 +274,58 @@ static void *sys_consumer(void *arg)
 }
 
 static struct bpf_object *bobj;
-static struct bpf_program *bprog;
+static struct bpf_program *bprog, *bprog_ev;
 static int brb_fd;
+
+/*
+ * The id of syscalls:sys_enter_getpgid, and a check that its pid field
+ * sits where the candidates read it (raw bytes 16..23).
+ */
+static void getpgid_event(void)
+{
+	char buf[4096];
+	FILE *f;
+	size_t n;
+
+	f = fopen(TRACING "events/syscalls/sys_enter_getpgid/id", "r");
+	if (!f || fscanf(f, "%u", &getpgid_id) != 1)
+		die("events/syscalls/sys_enter_getpgid/id", ENOENT);
+	fclose(f);
+	f = fopen(TRACING "events/syscalls/sys_enter_getpgid/format", "r");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	if (!strstr(buf, "pid;\toffset:16;\tsize:8;"))
+		die("sys_enter_getpgid's format: pid is not at 16", EINVAL);
+}
+
 
 static void bpf_open(void)
 {
+	struct bpf_map *m;
 	int err;
 
 	bobj = bpf_object__open_file(bpf_path, NULL);
 	err = libbpf_get_error(bobj);
 	if (err)
 		die(bpf_path, -err);
+	getpgid_event();
+	bpf_object__for_each_map(m, bobj) {
+		const char *n = bpf_map__name(m);
+
+		if (strlen(n) >= 7 && !strcmp(n + strlen(n) - 7, ".rodata") &&
+		    bpf_map__set_initial_value(m, &getpgid_id,
+					       sizeof(getpgid_id)))
+			die("setting the BPF program's event id", EINVAL);
+	}
 	err = bpf_object__load(bobj);
 	if (err)
 		die("loading the BPF program", -err);
 	bprog = bpf_object__find_program_by_name(bobj, "kbench_sys_enter");
+	bprog_ev = bpf_object__find_program_by_name(bobj, "kbench_getpgid");
 	brb_fd = bpf_object__find_map_fd_by_name(bobj, "rb");
-	if (!bprog || brb_fd < 0)
+	if (!bprog || !bprog_ev || brb_fd < 0)
 		die("the BPF object", ENOENT);
 }
 
@@ -287,12 +348,29 @@ static int run_syscall(struct cand *c, double m[NMET])
 	bool traced = c->mode != UNTRACED;
 	bool is_bpf = strstr(c->name, "bpf") != NULL;
 	bool percpu = strstr(c->name, "per-cpu") != NULL;
+	bool event = strstr(c->name, "event") != NULL;
 	bool pinned = strstr(c->name, "pinned") != NULL;
 
 	atomic_store(&go, 0);
 	atomic_store(&stop, 0);
 	atomic_store(&cons_done, 0);
-	if (percpu) {
+	r.raw = event;
+	if (event && !is_bpf) {
+		struct logbuf_attach_events ae = {
+			.size = sizeof(ae), .nr_ids = 1,
+			.ids = (uintptr_t)&getpgid_id,
+		};
+
+		err = logbuf_dev_create(RING, LOGBUF_CREATE_KERNEL_PROD,
+					&pfd, &cfd);
+		if (err)
+			die("logbuf_dev_create", -err);
+		if (ioctl(cfd, LOGBUF_IOC_ATTACH_EVENTS, &ae))
+			die("LOGBUF_IOC_ATTACH_EVENTS", errno);
+		r.rx = logbuf_receiver_open(cfd);
+		if (!r.rx)
+			die("logbuf_receiver_open", errno);
+	} else if (percpu) {
 		/* A ring per CPU, each as big as the shared one. */
 		r.nr = (int)sysconf(_SC_NPROCESSORS_CONF);
 		if (r.nr < 1 || r.nr > MAXR)
@@ -331,7 +409,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 		r.rb = ring_buffer__new(brb_fd, bpf_cb, &r, NULL);
 		if (!r.rb)
 			die("ring_buffer__new", errno);
-		link = bpf_program__attach(bprog);
+		link = bpf_program__attach(event ? bprog_ev : bprog);
 		if (libbpf_get_error(link))
 			die("attaching the BPF program", -libbpf_get_error(link));
 	}
@@ -353,7 +431,10 @@ static int run_syscall(struct cand *c, double m[NMET])
 	}
 	if (traced) {
 		/* Everything before the sentinel is in the ring before it. */
-		while (!atomic_load(&cons_done)) {
+		for (i = 0; !atomic_load(&cons_done); i++) {
+			if (i == 3000)
+				die("the consumer never saw the window's end",
+				    ETIMEDOUT);
 			syscall(SYS_getpgid, SENTINEL);
 			usleep(10000);
 		}
@@ -367,10 +448,12 @@ static int run_syscall(struct cand *c, double m[NMET])
 			close(cfds[i]);
 		}
 	} else if (traced && !is_bpf) {
+		struct logbuf_attach_events ae = { .size = sizeof(ae) };
 		struct logbuf_stats st = { .size = sizeof(st) };
 
 		a.events = 0;
-		ioctl(cfd, LOGBUF_IOC_ATTACH, &a);
+		ioctl(cfd, event ? LOGBUF_IOC_ATTACH_EVENTS : LOGBUF_IOC_ATTACH,
+		      event ? (void *)&ae : (void *)&a);
 		ioctl(cfd, LOGBUF_IOC_STATS, &st);
 		logbuf_receiver_free(r.rx);
 		close(pfd);
@@ -759,6 +842,12 @@ static struct cand cands[] = {
 	SYS("logbuf busy pinned", 2, BUSY),
 	SYS("logbuf per-cpu busy pinned", 2, BUSY),
 	SYS("bpf busy pinned", 2, BUSY),
+	SYS("logbuf event busy", 1, BUSY),
+	SYS("bpf event busy", 1, BUSY),
+	SYS("logbuf event parked", 1, PARKED),
+	SYS("bpf event parked", 1, PARKED),
+	SYS("logbuf event busy", 2, BUSY),
+	SYS("bpf event busy", 2, BUSY),
 	FT("logbuf ring", 1),
 	FT("trace_marker", 1),
 	FT("logbuf ring", 2),
@@ -795,6 +884,46 @@ static void ratio(const char *what, double a, double b)
 	printf("  %-58s %6.2fx\n", what, b > 0 ? a / b : 0);
 }
 
+/* What the report compares: metric @met of candidate @a over @b. */
+static const struct ratio_def {
+	const char *what;	/* a format for the thread count */
+	const char *group, *a, *b;
+	int threads, met;
+} ratios[] = {
+#define R(w, g, a, b, t, m) { w, g, a, b, t, m }
+#define BY_THREADS(w, g, a, b, m) R(w, g, a, b, 1, m), R(w, g, a, b, 2, m)
+	BY_THREADS("syscall %dt: logbuf busy / bpf busy", "syscall",
+		   "logbuf busy", "bpf busy", 0),
+	BY_THREADS("syscall %dt: logbuf parked / bpf parked", "syscall",
+		   "logbuf parked", "bpf parked", 0),
+	BY_THREADS("syscall %dt: logbuf 100ms / bpf 100ms", "syscall",
+		   "logbuf parked 100ms", "bpf parked 100ms", 0),
+	BY_THREADS("ftrace %dt: landed/s logbuf / trace_marker", "ftrace",
+		   "logbuf ring", "trace_marker", 0),
+	BY_THREADS("ftrace %dt: producer cost trace_marker / logbuf", "ftrace",
+		   "trace_marker", "logbuf ring", 1),
+	BY_THREADS("any event %dt: logbuf busy / bpf busy", "syscall",
+		   "logbuf event busy", "bpf event busy", 0),
+	BY_THREADS("any event %dt: cpu ns/call, bpf / logbuf", "syscall",
+		   "bpf event busy", "logbuf event busy", 3),
+	R("any event %dt: logbuf parked / bpf parked", "syscall",
+	  "logbuf event parked", "bpf event parked", 1, 0),
+	R("syscall %dt pinned: logbuf per-cpu / logbuf shared", "syscall",
+	  "logbuf per-cpu busy pinned", "logbuf busy pinned", 2, 0),
+	R("syscall %dt pinned: logbuf per-cpu / bpf", "syscall",
+	  "logbuf per-cpu busy pinned", "bpf busy pinned", 2, 0),
+	R("syscall %dt pinned: producer cpu ns/call, shared / per-cpu",
+	  "syscall", "logbuf busy pinned", "logbuf per-cpu busy pinned", 2, 3),
+	R("u2u: /dev/logbuf busy / pipe", "u2u", "/dev/logbuf ring, busy",
+	  "pipe", 1, 0),
+	R("u2u: /dev/logbuf busy / heap busy", "u2u",
+	  "/dev/logbuf ring, busy", "heap channel, busy", 1, 0),
+	R("u2u: /dev/logbuf parked / heap parked", "u2u",
+	  "/dev/logbuf ring, parked", "heap channel, parked", 1, 0),
+#undef BY_THREADS
+#undef R
+};
+
 static void report(FILE *f, int rounds)
 {
 	const char *g = "";
@@ -823,42 +952,14 @@ static void report(FILE *f, int rounds)
 		printf("\n");
 	}
 	printf("\nRatios of medians (this run)\n");
-	for (k = 1; k <= MAXT; k++) {
+	for (k = 0; k < (int)(sizeof(ratios) / sizeof(ratios[0])); k++) {
+		const struct ratio_def *d = &ratios[k];
 		char w[96];
 
-		snprintf(w, sizeof(w), "syscall %dt: logbuf busy / bpf busy", k);
-		ratio(w, med(find("syscall", "logbuf busy", k), 0),
-		      med(find("syscall", "bpf busy", k), 0));
-		snprintf(w, sizeof(w), "syscall %dt: logbuf parked / bpf parked", k);
-		ratio(w, med(find("syscall", "logbuf parked", k), 0),
-		      med(find("syscall", "bpf parked", k), 0));
-		snprintf(w, sizeof(w), "syscall %dt: logbuf 100ms / bpf 100ms", k);
-		ratio(w, med(find("syscall", "logbuf parked 100ms", k), 0),
-		      med(find("syscall", "bpf parked 100ms", k), 0));
-		snprintf(w, sizeof(w), "ftrace %dt: landed/s logbuf / trace_marker", k);
-		ratio(w, med(find("ftrace", "logbuf ring", k), 0),
-		      med(find("ftrace", "trace_marker", k), 0));
-		snprintf(w, sizeof(w), "ftrace %dt: producer cost trace_marker / logbuf", k);
-		ratio(w, med(find("ftrace", "trace_marker", k), 1),
-		      med(find("ftrace", "logbuf ring", k), 1));
+		snprintf(w, sizeof(w), d->what, d->threads);
+		ratio(w, med(find(d->group, d->a, d->threads), d->met),
+		      med(find(d->group, d->b, d->threads), d->met));
 	}
-	ratio("syscall 2t pinned: logbuf per-cpu / logbuf shared",
-	      med(find("syscall", "logbuf per-cpu busy pinned", 2), 0),
-	      med(find("syscall", "logbuf busy pinned", 2), 0));
-	ratio("syscall 2t pinned: logbuf per-cpu / bpf",
-	      med(find("syscall", "logbuf per-cpu busy pinned", 2), 0),
-	      med(find("syscall", "bpf busy pinned", 2), 0));
-	ratio("syscall 2t pinned: producer cpu ns/call, shared / per-cpu",
-	      med(find("syscall", "logbuf busy pinned", 2), 3),
-	      med(find("syscall", "logbuf per-cpu busy pinned", 2), 3));
-	ratio("u2u: /dev/logbuf busy / pipe", med(find("u2u", "/dev/logbuf ring, busy", 1), 0),
-	      med(find("u2u", "pipe", 1), 0));
-	ratio("u2u: /dev/logbuf busy / heap busy",
-	      med(find("u2u", "/dev/logbuf ring, busy", 1), 0),
-	      med(find("u2u", "heap channel, busy", 1), 0));
-	ratio("u2u: /dev/logbuf parked / heap parked",
-	      med(find("u2u", "/dev/logbuf ring, parked", 1), 0),
-	      med(find("u2u", "heap channel, parked", 1), 0));
 	if (!f)
 		return;
 	fprintf(f, "{\n  \"window_ms\": %d, \"rounds\": %d,\n  \"results\": [\n",
@@ -931,6 +1032,10 @@ int main(int argc, char **argv)
 
 			if (only && strcmp(only, c->group))
 				continue;
+			/* Progress, so that a window that never ends is named. */
+			fprintf(stderr, "kbench: round %d: %s %s, %d thread%s\n",
+				r + 1, c->group, c->name, c->threads,
+				c->threads > 1 ? "s" : "");
 			if (c->run(c, m)) {
 				fails++;
 				continue;
