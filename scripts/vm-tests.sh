@@ -104,14 +104,27 @@ assert summary["events"] == len(ev)
 assert own <= 0.1 * len(ev) + 300 * summary["seconds"] + 200, own
 PY
 }
+# Wait until the tracer whose stderr goes to $1 says its events are on (it
+# prints that once attached; loading formats and attaching take seconds on
+# a debug kernel).
+tracer_ready() {
+	local i
+	for i in $(seq 600); do
+		grep -q '^logbuf: tracing' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the tracer never started"; cat "$1"
+	return 1
+}
 # A ring per CPU: every marked call of each CPU arrives, from that CPU, and
 # the merged stream is in timestamp order.
 tool_trace_per_cpu() {
 	local pid ncpu
 	ncpu=$(nproc)
-	"$TOOL" --json trace syscalls --per-cpu --duration 4 >/tmp/pcpu.json &
+	"$TOOL" --json trace syscalls --per-cpu --duration 8 >/tmp/pcpu.json \
+		2>/tmp/pcpu.err &
 	pid=$!
-	sleep 1
+	tracer_ready /tmp/pcpu.err || return 1
 	python3 -c 'import os, sys
 for cpu in range(int(sys.argv[1])):
     os.sched_setaffinity(0, {cpu})
@@ -146,9 +159,9 @@ PY
 tool_trace_any_event() {
 	local pid
 	"$TOOL" --json trace syscalls:sys_enter_getpgid,sched:sched_process_fork \
-		--duration 4 >/tmp/any.json &
+		--duration 8 >/tmp/any.json 2>/tmp/any.err &
 	pid=$!
-	sleep 1
+	tracer_ready /tmp/any.err || return 1
 	python3 -c 'import os
 for i in range(50):
     try: os.getpgid(4300000 + i)
@@ -176,10 +189,10 @@ print("%d events: %d marked calls, %d forks decoded; %d dropped"
       % (len(ev), len(calls), len(forks), summary["dropped"]))
 PY
 	# Text: the event's own print format, as ftrace prints it.
-	timeout 60 "$TOOL" trace syscalls:sys_enter_getpgid --duration 2 \
-		>/tmp/any.txt 2>/dev/null &
+	timeout 90 "$TOOL" trace syscalls:sys_enter_getpgid --duration 5 \
+		>/tmp/any.txt 2>/tmp/any.err &
 	pid=$!
-	sleep 1
+	tracer_ready /tmp/any.err || return 1
 	python3 -c 'import os
 try: os.getpgid(4300077)
 except ProcessLookupError: pass'
@@ -190,19 +203,22 @@ except ProcessLookupError: pass'
 # Filters: only one process's events, only one CPU's.
 tool_trace_filters() {
 	local pid load
+	# The traced process waits for the tracer (a file), then calls.
+	rm -f /tmp/flt.go
 	python3 -c 'import os, time
-time.sleep(1.5)
+while not os.path.exists("/tmp/flt.go"): time.sleep(0.05)
 for i in range(40):
     try: os.getpgid(4400000 + i)
     except ProcessLookupError: pass
-time.sleep(3)' &
+time.sleep(600)' &
 	load=$!
 	"$TOOL" --json trace syscalls:sys_enter_getpgid --pid $load \
-		--duration 3 >/tmp/flt.json &
+		--duration 6 >/tmp/flt.json 2>/tmp/flt.err &
 	pid=$!
+	tracer_ready /tmp/flt.err || return 1
+	touch /tmp/flt.go
 	# Another process's calls meanwhile: none may arrive.
-	python3 -c 'import os, time
-time.sleep(1)
+	python3 -c 'import os
 for i in range(40):
     try: os.getpgid(4400000 + i)
     except ProcessLookupError: pass'
@@ -224,10 +240,10 @@ PY
 # wake-ups as instants, a known sleeper among them.
 tool_trace_perfetto() {
 	local pid
-	"$TOOL" trace sched:sched_switch,sched:sched_wakeup --duration 3 \
-		--perfetto /tmp/timeline.json >/dev/null 2>&1 &
+	"$TOOL" trace sched:sched_switch,sched:sched_wakeup --duration 6 \
+		--perfetto /tmp/timeline.json >/dev/null 2>/tmp/tl.err &
 	pid=$!
-	sleep 1
+	tracer_ready /tmp/tl.err || return 1
 	python3 -c 'import ctypes, time
 ctypes.CDLL(None).prctl(15, b"lbsleeper", 0, 0, 0)
 for i in range(20): time.sleep(0.005)'

@@ -449,10 +449,10 @@ static int cmd_trace(int argc, char **argv)
 	t0 = now();
 	next_progress = t0 + 1;
 	deadline = o.duration ? t0 + o.duration : 0;
-	if (tty)
-		fprintf(stderr, "logbuf: tracing %s%s%s; Ctrl-C to stop\n",
-			argv[optind], o.per_cpu ? " (a ring per CPU)" : "",
-			o.out ? " into the file" : "");
+	/* Always: scripts wait for this line to know the events are on. */
+	fprintf(stderr, "logbuf: tracing %s%s%s; Ctrl-C to stop\n",
+		argv[optind], o.per_cpu ? " (a ring per CPU)" : "",
+		o.out ? " into the file" : "");
 	while (!stop) {
 		double tn;
 
