@@ -38,7 +38,8 @@ INCLUDEDIR	?= $(PREFIX)/include
 BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
-PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/version.h
+PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/overwrite.h \
+		   logbuf/version.h
 
 WFLAGS	:= -Wall -Wextra -Werror
 TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
@@ -46,13 +47,13 @@ TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
 HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
-LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test
+LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test percpu_test \
 		   events_test \
 		   lifecycle_test hostile_test
-TSAN_TESTS	:= stress_test chan_test
-ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test
+TSAN_TESTS	:= stress_test chan_test ow_test
+ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test
 SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 FUZZ_SECONDS	?= 3600

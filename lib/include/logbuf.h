@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <linux/logbuf.h>
 #include "logbuf/proto.h"
+#include "logbuf/overwrite.h"
 #include "logbuf/version.h"
 
 #ifdef __cplusplus
@@ -416,6 +417,44 @@ static inline void logbuf_release(struct logbuf_consumer *c)
 {
 	__logbuf_advance(&c->rv, &c->cs);
 }
+
+/* ---- overwrite rings (flight recorder) ------------------------------ */
+
+/**
+ * logbuf_ow_seek() - place a cursor at the oldest record still whole
+ * @r: the consumer end of an overwrite ring (LOGBUF_RING_OVERWRITE).
+ * @c: the cursor; bytes passed over are added to @c->lost.
+ * @bytes: look only at the last @bytes of the ring (0: all of it).
+ *
+ * Producers keep writing: what the cursor points at may be overwritten
+ * before it is read, which logbuf_ow_read() detects.  A cursor already
+ * within the span stays where it is.
+ *
+ * Return: the tail at the time of the call (the records that existed then
+ * end there), or 0 with errno EOPNOTSUPP when @r is not an overwrite
+ * ring's consumer end.
+ */
+uint64_t logbuf_ow_seek(struct logbuf_ring *r, struct logbuf_ow_cursor *c,
+			uint64_t bytes);
+
+/**
+ * logbuf_ow_read() - copy the next whole record out of an overwrite ring
+ * @r: the consumer end of an overwrite ring.
+ * @c: the cursor (zeroed: from the oldest record still whole).
+ * @buf: where the payload goes.
+ * @size: bytes at @buf; logbuf_ow_max_len(capacity - 1) always fits.
+ * @len: out: payload bytes.
+ *
+ * Never returns a record that was being overwritten while it was copied:
+ * such records are counted in @c->torn and skipped.  Wait-free: a call
+ * looks at most at one ring of records.
+ *
+ * Return: 0, -EAGAIN (nothing new committed), -EMSGSIZE (@size too small;
+ * the cursor stays), -EBADMSG (a corrupt ring), -EOPNOTSUPP (not an
+ * overwrite ring's consumer end).
+ */
+int logbuf_ow_read(struct logbuf_ring *r, struct logbuf_ow_cursor *c,
+		   void *buf, size_t size, size_t *len);
 
 /* Callback of logbuf_consume(); a non-zero return stops the batch. */
 typedef int (*logbuf_fn)(void *ctx, const void *data, size_t len);

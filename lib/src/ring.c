@@ -111,6 +111,10 @@ static int map_end(struct logbuf_ring *r, const struct logbuf_info *info)
 		err = map_fixed(r, LOGBUF_PGOFF_PROD * pg,
 				info->mmap_size - LOGBUF_PGOFF_PROD * pg,
 				PROT_READ | PROT_WRITE);
+	else if (info->ring_flags & LOGBUF_RING_OVERWRITE)
+		/* Its reader copies and never writes the data. */
+		err = map_fixed(r, LOGBUF_PGOFF_CONS * pg, pg,
+				PROT_READ | PROT_WRITE);
 	else
 		err = map_fixed(r, LOGBUF_PGOFF_CONS * pg, pg,
 				PROT_READ | PROT_WRITE) ?:
@@ -285,6 +289,11 @@ struct logbuf_consumer *logbuf_consumer_new(struct logbuf_ring *r)
 		errno = EPERM;
 		return NULL;
 	}
+	/* Its records are read with logbuf_ow_read(), never in place. */
+	if (r->flags & LOGBUF_RING_OVERWRITE) {
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
 	if (!atomic_compare_exchange_strong(&r->cons_busy, &zero, 1)) {
 		errno = EBUSY;
 		return NULL;
@@ -379,4 +388,40 @@ void logbuf_ring_notify(struct logbuf_ring *r)
 	}
 	atomic_fetch_and((_Atomic uint32_t *)state, ~LOGBUF_STATE_WAITING);
 	__logbuf_futex(state, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
+/* ---- overwrite rings ------------------------------------------------ */
+
+static bool ow_reader(const struct logbuf_ring *r)
+{
+	return r->role == LOGBUF_ROLE_CONS &&
+	       (r->flags & LOGBUF_RING_OVERWRITE);
+}
+
+uint64_t logbuf_ow_seek(struct logbuf_ring *r, struct logbuf_ow_cursor *c,
+			uint64_t bytes)
+{
+	uint64_t t;
+
+	if (!ow_reader(r)) {
+		errno = EOPNOTSUPP;
+		return 0;
+	}
+	t = __logbuf_load(&r->rv.prod->tail);
+	__logbuf_ow_seek(&r->rv, r->rv.meta->ow_key, c, t, bytes);
+	return t;
+}
+
+int logbuf_ow_read(struct logbuf_ring *r, struct logbuf_ow_cursor *c,
+		   void *buf, size_t size, size_t *len)
+{
+	__u32 l;
+	int err;
+
+	if (!ow_reader(r))
+		return -EOPNOTSUPP;
+	err = __logbuf_ow_read(&r->rv, r->rv.meta->ow_key, c, buf, size, &l);
+	if (!err)
+		*len = l;
+	return err;
 }

@@ -17,18 +17,8 @@
 
 #include "kselftest_harness.h"
 #include "logbuf.h"
+#include "../common/scale.h"
 #include "../common/testrec.h"
-
-#if defined(__SANITIZE_THREAD__)
-#define SCALE	10	/* ThreadSanitizer is ~10x slower */
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SCALE	10
-#endif
-#endif
-#ifndef SCALE
-#define SCALE	1
-#endif
 
 #define MAXREC	600
 

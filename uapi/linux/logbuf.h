@@ -77,6 +77,11 @@ struct logbuf_hdr {
 /* logbuf_meta.ring_flags and logbuf_create.flags: the ring's shape. */
 #define LOGBUF_RING_MPSC	(1U << 0)	/* several producers (CAS) */
 #define LOGBUF_RING_ALL		(LOGBUF_RING_MPSC)
+/*
+ * logbuf_meta.ring_flags only: an overwrite ring (LOGBUF_CREATE_OVERWRITE),
+ * laid out as described under "Overwrite rings" below.
+ */
+#define LOGBUF_RING_OVERWRITE	(1U << 1)
 
 /* logbuf_meta.state */
 #define LOGBUF_STATE_WAITING	(1U << 0)	/* consumer parked: ring doorbell */
@@ -95,6 +100,8 @@ struct logbuf_hdr {
  * @state: LOGBUF_STATE_* bits.  WAITING is set by the kernel when a consumer
  *	is about to sleep in poll() and cleared by the doorbell.
  * @data_offset: mmap offset of the data area in bytes.
+ * @ow_key: overwrite rings: the random key records are stamped with; 0 in
+ *	other rings.  Only the consumer's mapping shows it.
  * @__reserved: 0.
  */
 struct logbuf_meta {
@@ -104,7 +111,8 @@ struct logbuf_meta {
 	__u32 ring_flags;
 	__u32 state;
 	__u64 data_offset;
-	__u64 __reserved[4];
+	__u64 ow_key;
+	__u64 __reserved[3];
 };
 
 /**
@@ -136,6 +144,8 @@ struct logbuf_cons {
  * @aborts: claims aborted (statistics).
  * @dropped: records kernel producers dropped because the ring was full.
  *	Written by the kernel only (rings fed by kernel producers).
+ * @ow_head: overwrite rings: position of the oldest record still whole;
+ *	written by the kernel only.  0 in other rings.
  * @__reserved: 0.
  */
 struct logbuf_prod {
@@ -143,8 +153,43 @@ struct logbuf_prod {
 	__u64 full;
 	__u64 aborts;
 	__u64 dropped;
-	__u64 __reserved[4];
+	__u64 ow_head;
+	__u64 __reserved[3];
 };
+
+/*
+ * Overwrite rings (flight recorder)
+ * ---------------------------------
+ * A ring created with LOGBUF_CREATE_OVERWRITE | LOGBUF_CREATE_KERNEL_PROD:
+ * kernel producers never wait for the consumer; when the ring is full the
+ * newest record overwrites the oldest.  The consumer's mapping of the data
+ * and producer pages is read-only, the consumer never zeroes nor publishes a
+ * head, and reads by copying, checking afterwards that the copy was not
+ * overwritten (Documentation/userspace-api/logbuf.rst, "Overwrite rings"):
+ *
+ * - Every record starts with a struct logbuf_ow_hdr: the commit word as in
+ *   struct logbuf_hdr, then @stamp = position ^ logbuf_meta.ow_key, written
+ *   after the commit word was cleared and before the payload.  A header
+ *   whose stamp is not its own position's belongs to another lap.
+ * - logbuf_prod.tail is the claim position itself (the kernel moves it with
+ *   compare-and-swap before it writes a byte of the claim): a record at
+ *   position p that was read while tail - p <= capacity was whole.
+ * - Where fewer than LOGBUF_OW_MIN_TOTAL bytes are left before the end of
+ *   the array, nothing is written: the next record is at offset 0.
+ * - logbuf_prod.ow_head is the oldest record still whole.  Producers move it
+ *   past a record only once that record is committed, and claim only up to
+ *   ow_head + capacity, so a record is never written after its bytes were
+ *   given to a newer one: when the oldest record is still being written,
+ *   the newest is dropped (counted in logbuf_prod.dropped).
+ */
+struct logbuf_ow_hdr {
+	__u32 len;
+	__u32 claim;
+	__u64 stamp;
+};
+
+#define LOGBUF_OW_HDR_SIZE	16
+#define LOGBUF_OW_MIN_TOTAL	24	/* the smallest record: 1 byte */
 
 /* ioctls on /dev/logbuf */
 
@@ -155,11 +200,14 @@ struct logbuf_prod {
 #define LOGBUF_CREATE_KERNEL_CONS	(1U << 10)
 /* The kernel produces: no producer end (tracepoints, kernel modules). */
 #define LOGBUF_CREATE_KERNEL_PROD	(1U << 11)
+/* With KERNEL_PROD only: the newest record overwrites the oldest. */
+#define LOGBUF_CREATE_OVERWRITE		(1U << 12)
 #define LOGBUF_CREATE_ALL		(LOGBUF_RING_ALL | \
 					 LOGBUF_CREATE_NO_CLOEXEC | \
 					 LOGBUF_CREATE_NONBLOCK | \
 					 LOGBUF_CREATE_KERNEL_CONS | \
-					 LOGBUF_CREATE_KERNEL_PROD)
+					 LOGBUF_CREATE_KERNEL_PROD | \
+					 LOGBUF_CREATE_OVERWRITE)
 
 /**
  * struct logbuf_create - argument of LOGBUF_IOC_CREATE

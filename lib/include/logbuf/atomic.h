@@ -34,6 +34,10 @@
 #define __logbuf_add(p, v)		atomic64_add((v), (atomic64_t *)(p))
 /* full barrier: store-buffering pairs (the wake-up flag) */
 #define __logbuf_mb()			smp_mb()
+/* store-store barrier: overwrite.h's seqlock writer (pairs: its reader) */
+#define __logbuf_wmb()			smp_wmb()
+/* load-load barrier: overwrite.h's seqlock reader (pairs: its writer) */
+#define __logbuf_rmb()			smp_rmb()
 #define __logbuf_cpu_relax()		cpu_relax()
 #define __logbuf_likely(x)		likely(x)
 #define __logbuf_unlikely(x)		unlikely(x)
@@ -65,6 +69,14 @@
 #define __logbuf_add(p, v)		__atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
 /* full barrier: store-buffering pairs (the wake-up flag) */
 #define __logbuf_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+/*
+ * The overwrite rings' seqlock pairs, as C11 fences: a release fence orders
+ * earlier stores before later (relaxed) stores, an acquire fence orders
+ * earlier (relaxed) loads before later loads (Boehm, "Can seqlocks get along
+ * with programming language memory models?", 2012).
+ */
+#define __logbuf_wmb()			__atomic_thread_fence(__ATOMIC_RELEASE)
+#define __logbuf_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
 static inline void __logbuf_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
