@@ -13,14 +13,18 @@
 #include <linux/uaccess.h>
 #include "logbuf.h"
 
-/* May @role write the pages [pgoff, pgoff + n)? Data pages: both roles. */
-static bool logbuf_may_write(u32 role, unsigned long pgoff, unsigned long n)
+/*
+ * May @role write the pages [pgoff, pgoff + n) of @r?  Data pages: both
+ * roles, except in overwrite rings, whose consumer only reads.
+ */
+static bool logbuf_may_write(struct logbuf_kring *r, u32 role,
+			     unsigned long pgoff, unsigned long n)
 {
 	unsigned long own = role == LOGBUF_ROLE_PROD ? LOGBUF_PGOFF_PROD :
 						       LOGBUF_PGOFF_CONS;
 
 	if (pgoff >= LOGBUF_PGOFF_DATA)
-		return true;
+		return !(r->flags & LOGBUF_RING_OVERWRITE);
 	/* The producer page sits right before the data: one range. */
 	if (role == LOGBUF_ROLE_PROD && pgoff == LOGBUF_PGOFF_PROD)
 		return true;
@@ -40,7 +44,7 @@ static int logbuf_end_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
-	if (!logbuf_may_write(end->role, pgoff, n)) {
+	if (!logbuf_may_write(r, end->role, pgoff, n)) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EPERM;
 		/* Read-only for good: mprotect(PROT_WRITE) must fail too. */
@@ -63,6 +67,12 @@ static __poll_t logbuf_cons_poll(struct logbuf_kring *r)
 	int ready;
 
 	atomic64_inc(&r->polls);
+	/*
+	 * An overwrite ring is read on demand (a flight recorder): no
+	 * wake-ups, and no head to look at.  Hang-ups are still reported.
+	 */
+	if (r->flags & LOGBUF_RING_OVERWRITE)
+		return 0;
 	/*
 	 * Announce the sleep, then look: a producer that committed before
 	 * seeing WAITING is caught by this look; one that commits after it

@@ -5,13 +5,16 @@
  * compare-and-swap on a tail that lives in kernel memory; the consumer's
  * head is read as untrusted input: a consumer that lies about it can only
  * lose or garble its own records, never make the kernel write outside the
- * data area.  When the ring is full the record is dropped and counted.
+ * data area.  When the ring is full the record is dropped and counted,
+ * except in overwrite rings (logbuf/overwrite.h), where it takes the place
+ * of the oldest records and the consumer is not even looked at.
  */
 #include <linux/irq_work.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include "logbuf.h"
 #include "logbuf_api.h"
+#include <logbuf/overwrite.h>
 
 /**
  * struct logbuf_kprod - kernel producers' side of one ring
@@ -21,6 +24,9 @@
  * @head: a recent consumer head (a stale value only means less room).
  * @wake: wakes the consumer from any context.
  * @force: a forced wake-up is pending.
+ * @overwrite: an overwrite ring: @rv.prod is the shared page, whose tail is
+ *	the claim position (the consumer maps it read-only).
+ * @key: its stamp key (logbuf_meta.ow_key).
  */
 struct logbuf_kprod {
 	struct logbuf_kring *ring;
@@ -29,6 +35,8 @@ struct logbuf_kprod {
 	u64 head;
 	struct irq_work wake;
 	atomic_t force;
+	bool overwrite;
+	u64 key;
 };
 
 /* irq_work: hardirq context, on the CPU that queued it. */
@@ -52,6 +60,12 @@ int logbuf_kprod_new(struct logbuf_kring *r)
 	kp->ring = r;
 	kp->rv = r->rv;
 	kp->rv.prod = &kp->prod;
+	if (r->flags & LOGBUF_RING_OVERWRITE) {
+		/* The meta page is the kernel's: no user writes it. */
+		kp->overwrite = true;
+		kp->key = r->rv.meta->ow_key;
+		kp->rv.prod = r->rv.prod;
+	}
 	init_irq_work(&kp->wake, logbuf_kprod_wake);
 	r->kp = kp;
 	return 0;
@@ -91,12 +105,14 @@ static void logbuf_kprod_broken(struct logbuf_kring *r)
 /**
  * logbuf_reserve() - reserve space for a record in a kernel-producer ring
  * @r: the ring (from logbuf_ring_get()).
- * @len: payload bytes, 1 .. capacity / 2 - 8.
+ * @len: payload bytes, 1 .. capacity / 2 - 8 (- 16 in overwrite rings).
  * @c: out: the reservation, for logbuf_submit() or logbuf_discard().
  *
  * Lock-free: safe in any context, NMI included, and against any number of
  * concurrent producers.  Every reservation must be submitted or discarded
- * soon: the consumer waits at the oldest open one.
+ * soon: the consumer waits at the oldest open one.  In an overwrite ring,
+ * a reservation still open a whole lap later makes every producer drop
+ * until it closes: hold one with preemption disabled.
  *
  * Return: @len writable bytes, or NULL if the record was dropped (ring
  * full, consumer gone, ring broken, or a bad @len); drops are counted.
@@ -113,7 +129,10 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 		logbuf_kprod_drop(r);
 		return NULL;
 	}
-	err = __logbuf_mpsc_claim(&kp->rv, &ps, len, &data);
+	if (kp->overwrite)
+		err = __logbuf_ow_claim(&kp->rv, kp->key, &ps, len, &data);
+	else
+		err = __logbuf_mpsc_claim(&kp->rv, &ps, len, &data);
 	if (err) {
 		if (err == -EBADMSG)
 			logbuf_kprod_broken(r);
@@ -131,6 +150,12 @@ static void logbuf_kprod_notify(struct logbuf_kring *r, u32 flags)
 {
 	struct logbuf_kprod *kp = r->kp;
 
+	/*
+	 * An overwrite ring is read on demand and its shared tail is the
+	 * real one, moved by the claim: nothing to publish, nobody to wake.
+	 */
+	if (kp->overwrite)
+		return;
 	/* For observers only: the consumer follows headers. */
 	WRITE_ONCE(r->rv.prod->tail, READ_ONCE(kp->prod.tail));
 	if (flags & LOGBUF_F_NO_WAKEUP)
@@ -163,7 +188,10 @@ void logbuf_submit(struct logbuf_kring *r, struct logbuf_kclaim *c, u32 flags)
 {
 	struct logbuf_pstate ps = { .pos = c->pos, .len = c->len };
 
-	__logbuf_commit(&r->kp->rv, &ps);
+	if (r->kp->overwrite)
+		__logbuf_ow_commit(&r->kp->rv, &ps);
+	else
+		__logbuf_commit(&r->kp->rv, &ps);
 	logbuf_kprod_notify(r, flags);
 }
 EXPORT_SYMBOL_GPL(logbuf_submit);
@@ -181,7 +209,10 @@ void logbuf_discard(struct logbuf_kring *r, struct logbuf_kclaim *c,
 {
 	struct logbuf_pstate ps = { .pos = c->pos, .len = c->len };
 
-	__logbuf_abort(&r->kp->rv, &ps);
+	if (r->kp->overwrite)
+		__logbuf_ow_abort(&r->kp->rv, &ps);
+	else
+		__logbuf_abort(&r->kp->rv, &ps);
 	logbuf_kprod_notify(r, flags);
 }
 EXPORT_SYMBOL_GPL(logbuf_discard);

@@ -34,6 +34,10 @@ static int logbuf_check_create(const struct logbuf_create *c)
 	if ((c->flags & LOGBUF_CREATE_KERNEL_CONS) &&
 	    (c->flags & LOGBUF_CREATE_KERNEL_PROD))
 		return -EINVAL;
+	/* Only kernel producers can overwrite: they never trust a reader. */
+	if ((c->flags & LOGBUF_CREATE_OVERWRITE) &&
+	    !(c->flags & LOGBUF_CREATE_KERNEL_PROD))
+		return -EINVAL;
 	return 0;
 }
 
@@ -58,6 +62,8 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 	ring_flags = c.flags & LOGBUF_RING_ALL;
 	if (kends & LOGBUF_CREATE_KERNEL_PROD)
 		ring_flags |= LOGBUF_RING_MPSC;	/* kernel producers are many */
+	if (c.flags & LOGBUF_CREATE_OVERWRITE)
+		ring_flags |= LOGBUF_RING_OVERWRITE;
 	r = logbuf_kring_new(c.capacity, ring_flags, kends);
 	if (IS_ERR(r))
 		return PTR_ERR(r);

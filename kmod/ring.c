@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
@@ -191,6 +192,9 @@ struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 	r->rv.meta->capacity = capacity;
 	r->rv.meta->ring_flags = flags;
 	r->rv.meta->data_offset = (u64)LOGBUF_PGOFF_DATA * PAGE_SIZE;
+	/* Not 0: a zeroed header must never carry a valid stamp. */
+	if (flags & LOGBUF_RING_OVERWRITE)
+		r->rv.meta->ow_key = get_random_u64() | 1;
 	if (logbuf_kring_setup(r, kends)) {
 		/* Not published, no work queued: free it whatever the count. */
 		xa_erase(&logbuf_rings, r->id);

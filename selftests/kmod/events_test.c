@@ -515,4 +515,57 @@ TEST_F(ev, closing_the_ring_detaches)
 		ASSERT_EQ(0, attach_and_close(&a));
 }
 
+/*
+ * The flight recorder on a trace event: 3000 marked calls through a 4 KiB
+ * overwrite ring (dozens of laps); afterwards the ring holds the newest
+ * calls, consecutive, ending with the last one, nothing torn.
+ */
+TEST_F(ev, flight_recorder_keeps_the_newest_calls)
+{
+	struct att a = { .ids = { self->getpgid_id }, .nr = 1,
+			 .tgid = getpid() };
+	uint64_t buf[LOGBUF_EV_RAW_MAX / 8 + 8];
+	struct logbuf_ow_cursor c = { 0 };
+	const struct logbuf_ev_raw *e = (const void *)buf;
+	int pfd = 0, cfd = -1, i, n = 0, first = -1, last = -1;
+	struct logbuf_stats st;
+	struct logbuf_ring *r;
+	int64_t pid;
+	size_t len;
+
+	NEED_RING();
+	ASSERT_EQ(0, kr_create(PG, LOGBUF_CREATE_KERNEL_PROD |
+			       LOGBUF_CREATE_OVERWRITE, &pfd, &cfd));
+	ASSERT_EQ(0, attach(cfd, &a));
+	for (i = 0; i < 3000; i++)
+		syscall(SYS_getpgid, (pid_t)(MARK + i));
+	ASSERT_EQ(0, detach(cfd));
+	ASSERT_EQ(0, kr_stats(cfd, &st));
+	EXPECT_EQ(0, st.dropped);
+	EXPECT_GT(st.tail, 20 * PG);
+	r = logbuf_ring_open(cfd);
+	ASSERT_NE(NULL, r);
+	while (!logbuf_ow_read(r, &c, buf, sizeof(buf), &len)) {
+		ASSERT_EQ(len, e->ev.size);
+		ASSERT_EQ(LOGBUF_EV_RAW, e->ev.type);
+		ASSERT_EQ(self->getpgid_id, (int)e->id);
+		pid = field(e, "pid");
+		ASSERT_LE(MARK, pid);
+		if (first < 0)
+			first = pid - MARK;
+		else
+			ASSERT_EQ(last + 1, pid - MARK);
+		last = pid - MARK;
+		n++;
+	}
+	TH_LOG("%d records kept: calls %d .. %d; %llu bytes overwritten",
+	       n, first, last, (unsigned long long)c.lost);
+	EXPECT_EQ(2999, last);
+	EXPECT_GE(n, 20);
+	EXPECT_EQ(0, c.torn);
+	EXPECT_EQ(st.tail, c.pos);
+	logbuf_ring_free(r);
+	close(cfd);
+}
+
 TEST_HARNESS_MAIN

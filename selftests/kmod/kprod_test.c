@@ -13,7 +13,7 @@
 #include "kselftest_harness.h"
 #include "logbuf.h"
 #include "kring.h"
-#include "testprod/testprod.h"
+#include "tprod.h"
 #include "latprobe.h"
 #include "../common/testrec.h"
 
@@ -71,33 +71,6 @@ static void *drain_fn(void *arg)
 	}
 	logbuf_receiver_free(rx);
 	return NULL;
-}
-
-static uint64_t ring_id(int fd)
-{
-	struct logbuf_info info = { .size = sizeof(info) };
-
-	return ioctl(fd, LOGBUF_IOC_INFO, &info) ? 0 : info.id;
-}
-
-/* Run the test module's producers on the ring of @cfd. */
-static int produce(int cfd, struct logbuf_test_produce *a)
-{
-	int dev = open(LOGBUF_TEST_DEV, O_RDWR | O_CLOEXEC), err = 0;
-
-	if (dev < 0)
-		return -errno;
-	a->size = sizeof(*a);
-	a->ring_id = ring_id(cfd);
-	if (ioctl(dev, LOGBUF_TEST_IOC_PRODUCE, a))
-		err = -errno;
-	close(dev);
-	return err;
-}
-
-static int have_testprod(void)
-{
-	return !access(LOGBUF_TEST_DEV, R_OK | W_OK);
 }
 
 FIXTURE(kp) {
