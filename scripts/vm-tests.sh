@@ -279,6 +279,51 @@ tracer_stop() {
 	kill -9 "$tracer" 2>/dev/null && { echo "trace did not end"; return 1; }
 	wait "$tracer"
 }
+# The flight recorder: an 8 KiB overwrite ring records silently; SIGUSR1
+# writes its newest events (the last of 5000 marked calls, consecutive),
+# more calls overwrite them, and the exit writes the newest again.
+tool_trace_flight_recorder() {
+	local pid i
+	"$TOOL" --json trace syscalls:sys_enter_getpgid --flight-recorder 8k \
+		>/tmp/fr.json 2>/tmp/fr.err &
+	pid=$!
+	tracer_ready /tmp/fr.err || return 1
+	python3 -c 'import os
+for i in range(5000):
+    try: os.getpgid(4400000 + i)
+    except ProcessLookupError: pass'
+	kill -USR1 $pid
+	for i in $(seq 300); do
+		grep -q 'flight recorder:' /tmp/fr.err && break
+		sleep 0.1
+	done
+	python3 -c 'import os
+for i in range(3000):
+    try: os.getpgid(4500000 + i)
+    except ProcessLookupError: pass'
+	kill -INT $pid
+	wait $pid || { cat /tmp/fr.err; return 1; }
+	cat /tmp/fr.err
+	python3 - /tmp/fr.json <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary = ev.pop()["summary"]
+assert summary["events"] == len(ev), summary
+m = [(i, e["fields"]["pid"]) for i, e in enumerate(ev)
+     if e["event"] == "syscalls:sys_enter_getpgid"
+     and 4400000 <= e["fields"]["pid"] < 4503000]
+first = [p - 4400000 for i, p in m if p < 4500000]
+second = [p - 4500000 for i, p in m if p >= 4500000]
+for run, last in ((first, 4999), (second, 2999)):
+    assert len(run) >= 20, (len(run), run[:5])
+    assert run == list(range(last - len(run) + 1, last + 1)), run[:5]
+# The first dump comes first, and only the newest calls are in either.
+assert max(i for i, p in m if p < 4500000) < min(i for i, p in m if p >= 4500000)
+assert len(first) < 400 and len(second) < 400, (len(first), len(second))
+print("dump 1: calls %d..4999, dump 2: calls %d..2999, %d events in all"
+      % (first[0], second[0], len(ev)))
+PY
+}
 tool_list() {
 	local rc=0
 	tracer_start
@@ -312,6 +357,7 @@ single tool/trace_per_cpu tool_trace_per_cpu
 single tool/trace_any_event tool_trace_any_event
 single tool/trace_filters tool_trace_filters
 single tool/trace_perfetto tool_trace_perfetto
+single tool/trace_flight_recorder tool_trace_flight_recorder
 single tool/list tool_list
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"

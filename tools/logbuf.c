@@ -35,12 +35,14 @@
 
 #define RINGS_FILE	"/sys/class/misc/logbuf/rings"
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, dump_now;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		dump_now = 1;
+	else
+		stop = 1;
 }
 
 static double now(void)
@@ -113,6 +115,7 @@ struct trace_opts {
 	const char *out;
 	const char *perfetto;
 	uint64_t size;
+	uint64_t flight;	/* --flight-recorder: bytes kept */
 	bool per_cpu;
 	int32_t tgid, tid;
 	uint8_t cpus[1024];	/* bitmap, --cpu */
@@ -190,6 +193,9 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 	case 'P':
 		o->perfetto = arg;
 		return 0;
+	case 'F':
+		return parse_size("--flight-recorder", arg, 1024,
+				  LOGBUF_MAX_CAPACITY, &o->flight);
 	}
 	return -1;
 }
@@ -288,6 +294,7 @@ struct trace_rings {
 	int nr;
 	int *cfd;
 	struct logbuf_receiver **rx;
+	struct logbuf_ring **ow;	/* --flight-recorder: overwrite rings */
 	struct merge *m;
 	uint64_t cap;
 };
@@ -322,19 +329,34 @@ static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
 	tr->nr = o->per_cpu ? possible_cpus() : 1;
 	if (tr->nr < 1)
 		return fail("counting the CPUs", EINVAL);
-	/* Default: 4 MiB in one ring, 1 MiB in each of several. */
+	/*
+	 * Default: 4 MiB in one ring, 1 MiB in each of several; a flight
+	 * recorder's rings hold the bytes it keeps (a power of two, at least
+	 * a page, above it).
+	 */
 	tr->cap = o->size ? o->size : o->per_cpu ? 1 << 20 : 4 << 20;
+	if (o->flight)
+		for (tr->cap = 4096; tr->cap < o->flight;)
+			tr->cap <<= 1;
 	tr->cfd = calloc(tr->nr, sizeof(*tr->cfd));
 	tr->rx = calloc(tr->nr, sizeof(*tr->rx));
-	if (!tr->cfd || !tr->rx || (o->per_cpu && !(tr->m = merge_new())))
+	tr->ow = calloc(tr->nr, sizeof(*tr->ow));
+	if (!tr->cfd || !tr->rx || !tr->ow ||
+	    (o->per_cpu && !(tr->m = merge_new())))
 		return fail("allocating", ENOMEM);
 	for (i = 0; i < tr->nr; i++) {
-		err = logbuf_dev_create(tr->cap, LOGBUF_CREATE_KERNEL_PROD,
-					&pfd, &tr->cfd[i]);
+		err = logbuf_dev_create(tr->cap, LOGBUF_CREATE_KERNEL_PROD |
+					(o->flight ? LOGBUF_CREATE_OVERWRITE :
+						     0), &pfd, &tr->cfd[i]);
 		if (err)
-			return fail("creating a ring", -err);
-		tr->rx[i] = logbuf_receiver_open(tr->cfd[i]);
-		if (!tr->rx[i])
+			return fail(err == -EINVAL && o->flight ?
+				    "creating an overwrite ring (module too "
+				    "old?)" : "creating a ring", -err);
+		if (o->flight)
+			tr->ow[i] = logbuf_ring_open(tr->cfd[i]);
+		else
+			tr->rx[i] = logbuf_receiver_open(tr->cfd[i]);
+		if (!tr->rx[i] && !tr->ow[i])
 			return fail("mapping the ring", errno);
 	}
 	if (o->per_cpu) {
@@ -384,6 +406,59 @@ static int trace_round(struct trace_rings *tr, struct trace_out *t,
 	return 0;
 }
 
+/*
+ * The flight recorder's output: the records of the last @keep bytes of
+ * each ring, as far as the tail was when the dump began (producers keep
+ * going meanwhile), merged by timestamp when there are several.  Records
+ * overwritten while we copied them are counted and left out.
+ */
+static int flight_dump(struct trace_rings *tr, struct trace_out *t,
+		       uint64_t keep)
+{
+	uint64_t *buf = malloc(tr->cap / 2), before = t->events;
+	struct logbuf_ow_cursor c;
+	uint64_t end, torn = 0, lost = 0;
+	size_t len;
+	int i, err = 0;
+
+	if (!buf)
+		return fail("dumping", ENOMEM);
+	for (i = 0; i < tr->nr; i++) {
+		memset(&c, 0, sizeof(c));
+		end = logbuf_ow_seek(tr->ow[i], &c, keep);
+		c.lost = 0;	/* what lies before the span is not lost */
+		while (c.pos < end &&
+		       !(err = logbuf_ow_read(tr->ow[i], &c, buf, tr->cap / 2,
+					      &len))) {
+			if (!tr->m) {
+				trace_record(t, buf, len);
+			} else if (merge_add(tr->m, buf, len)) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		torn += c.torn;
+		lost += c.lost;
+		if (c.pos < end && err != -EAGAIN)
+			break;
+		err = 0;
+	}
+	free(buf);
+	if (err)
+		return fail("reading the flight recorder", -err);
+	if (tr->m)
+		merge_emit(tr->m, UINT64_MAX, trace_record, t);
+	fflush(t->f);
+	fprintf(stderr, "logbuf: flight recorder: %" PRIu64 " events of the "
+		"last %" PRIu64 " bytes%s", t->events - before, keep,
+		tr->nr > 1 ? " of each ring" : "");
+	if (torn || lost)
+		fprintf(stderr, "; %" PRIu64 " overwritten while being read "
+			"(%" PRIu64 " bytes, left out)", torn, lost);
+	fputc('\n', stderr);
+	return 0;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -396,6 +471,7 @@ static int cmd_trace(int argc, char **argv)
 		{ "tid", required_argument, NULL, 't' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "perfetto", required_argument, NULL, 'P' },
+		{ "flight-recorder", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -413,7 +489,7 @@ static int cmd_trace(int argc, char **argv)
 	uint64_t dropped = 0, prev = 0, late;
 	int i, err;
 
-	err = parse_opts(&cmds[0], argc, argv, "d:o:s:cp:t:C:h", lo, trace_opt,
+	err = parse_opts(&cmds[0], argc, argv, "d:o:s:cp:t:C:F:h", lo, trace_opt,
 			 &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(&cmds[0]);
@@ -433,6 +509,11 @@ static int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "logbuf: --ring-size must be a power of two\n");
 		return usage_error(&cmds[0]);
 	}
+	if (o.size && o.flight) {
+		fprintf(stderr, "logbuf: --flight-recorder sets the ring size; "
+			"no --ring-size with it\n");
+		return usage_error(&cmds[0]);
+	}
 	if (o.out) {
 		t.f = fopen(o.out, "w");
 		if (!t.f)
@@ -446,15 +527,33 @@ static int cmd_trace(int argc, char **argv)
 		return err;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (o.flight)
+		signal(SIGUSR1, on_signal);
 	t0 = now();
 	next_progress = t0 + 1;
 	deadline = o.duration ? t0 + o.duration : 0;
 	/* Always: scripts wait for this line to know the events are on. */
-	fprintf(stderr, "logbuf: tracing %s%s%s; Ctrl-C to stop\n",
+	fprintf(stderr, "logbuf: tracing %s%s%s%s; Ctrl-C to stop\n",
 		argv[optind], o.per_cpu ? " (a ring per CPU)" : "",
-		o.out ? " into the file" : "");
+		o.out ? " into the file" : "",
+		o.flight ? " as a flight recorder (the last bytes on SIGUSR1 "
+			   "and at exit)" : "");
 	while (!stop) {
 		double tn;
+
+		if (o.flight) {
+			/* Silent: nothing read until asked. */
+			if (dump_now) {
+				dump_now = 0;
+				err = flight_dump(&tr, &t, o.flight);
+				if (err)
+					return err;
+			}
+			if (deadline && now() >= deadline)
+				break;
+			usleep(20000);
+			continue;
+		}
 
 		/*
 		 * Drain, then look at the clock and sleep 10 ms: no system
@@ -477,18 +576,21 @@ static int cmd_trace(int argc, char **argv)
 	a.events = 0;
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae);
-	err = trace_round(&tr, &t, &prev, true);
+	err = o.flight ? flight_dump(&tr, &t, o.flight) :
+			 trace_round(&tr, &t, &prev, true);
 	if (err)
 		return err;
 	for (i = 0; i < tr.nr; i++) {
 		if (!ioctl(tr.cfd[i], LOGBUF_IOC_STATS, &st))
 			dropped += st.dropped;
 		logbuf_receiver_free(tr.rx[i]);
+		logbuf_ring_free(tr.ow[i]);
 		close(tr.cfd[i]);
 	}
 	late = tr.m ? merge_late(tr.m) : 0;
 	merge_free(tr.m);
 	free(tr.rx);
+	free(tr.ow);
 	free(tr.cfd);
 	if (tty)
 		fputc('\r', stderr);
@@ -816,7 +918,7 @@ static int cmd_help(int argc, char **argv)
 static const struct cmd cmds[] = {
 	{ "trace", cmd_trace,
 	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES] [-p PID]\n"
-	  "       [-t TID] [-C CPUS] [--perfetto FILE]",
+	  "       [-t TID] [-C CPUS] [--perfetto FILE] [-F BYTES]",
 	  "Stream kernel trace events through a ring and print them, decoded.\n"
 	  "EVENT: any trace event as SYSTEM:EVENT (sched:sched_wakeup,\n"
 	  "irq:irq_handler_entry, ...), or logbuf's own sources sched_switch,\n"
@@ -834,6 +936,9 @@ static const struct cmd cmds[] = {
 	  "  -C, --cpu=CPUS          only events on these CPUs (0,2-5)\n"
 	  "      --perfetto=FILE     also write a timeline (Chrome JSON, for\n"
 	  "                          ui.perfetto.dev or chrome://tracing)\n"
+	  "  -F, --flight-recorder=BYTES  keep only the newest BYTES (k/M/G)\n"
+	  "                          in overwrite rings, read nothing until\n"
+	  "                          SIGUSR1 or exit, then write those events\n"
 	  "  (-p, -t, -C: SYSTEM:EVENT only; the kernel drops the rest\n"
 	  "  before it takes ring space)\n" },
 	{ "log", cmd_log, "[-s BYTES]",
