@@ -8,6 +8,12 @@
  * tracepoint samples, so it is safe wherever a trace event fires, NMI
  * included, and takes no lock; CPUs outside the chosen set have no counter
  * and pay nothing.
+ *
+ * Filter expressions (tracefs syntax) come from a trace instance the caller
+ * names: the kernel compiles what is written to the instance's
+ * events/<system>/<event>/filter, and the handler runs it on the raw
+ * sample with filter_match_preds(), as perf's own tracepoint filter does.
+ * The kernel exports no other way to compile a filter.
  */
 #include <linux/capability.h>
 #include <linux/cpumask.h>
@@ -20,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/trace_events.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include "logbuf.h"
@@ -27,12 +34,27 @@
 
 static DEFINE_MUTEX(logbuf_evsrc_lock);	/* attach and detach */
 
+struct logbuf_evsrc;
+
+/**
+ * struct logbuf_evctx - one event of an attachment: its counters' context
+ * @src: the attachment.
+ * @file: the event's file in the caller's trace instance, whose filter
+ *	applies; NULL without an instance.  Held with trace_get_event_file().
+ */
+struct logbuf_evctx {
+	struct logbuf_evsrc *src;
+	struct trace_event_file *file;
+};
+
 /**
  * struct logbuf_evsrc - trace events attached to one ring
  * @set: the rings they write into.
  * @tgid: only events of this process (0: any).
  * @tid: only events of this thread (0: any).
  * @toobig: events bigger than LOGBUF_EV_RAW_MAX (dropped).
+ * @ctx: one per event id.
+ * @nr_ids: entries in @ctx.
  * @nr: counters in @ev.
  * @ev: one counter per event and CPU.
  */
@@ -41,9 +63,28 @@ struct logbuf_evsrc {
 	pid_t tgid;
 	pid_t tid;
 	atomic64_t toobig;
+	struct logbuf_evctx *ctx;
+	unsigned int nr_ids;
 	unsigned int nr;
 	struct perf_event *ev[];
 };
+
+/*
+ * The instance's filter for the event, if one is set: as ftrace's own
+ * event_trigger_unlock_commit() checks it.  A filter that is replaced is
+ * freed after tracepoint_synchronize_unregister(), which waits for us: we
+ * run with preemption disabled.
+ */
+static bool logbuf_evsrc_filtered_out(struct trace_event_file *file,
+				      void *rec)
+{
+	struct event_filter *filter;
+
+	if (!file || !(READ_ONCE(file->flags) & EVENT_FILE_FL_FILTERED))
+		return false;
+	filter = rcu_dereference_sched(file->filter);
+	return filter && !filter_match_preds(filter, rec);
+}
 
 /*
  * The overflow handler: in the context the event fired in (any, NMI
@@ -53,7 +94,8 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 				  struct perf_sample_data *data,
 				  struct pt_regs *regs)
 {
-	struct logbuf_evsrc *src = event->overflow_handler_context;
+	struct logbuf_evctx *ctx = event->overflow_handler_context;
+	struct logbuf_evsrc *src = ctx->src;
 	struct task_struct *t = current;
 	struct perf_raw_record *raw;
 	struct logbuf_ev_raw *e;
@@ -75,6 +117,8 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 		atomic64_inc(&src->toobig);
 		return;
 	}
+	if (logbuf_evsrc_filtered_out(ctx->file, raw->frag.data))
+		return;
 	total = ALIGN(sizeof(*e) + size, 8);
 	r = logbuf_set_ring(src->set);
 	e = logbuf_reserve(r, total, &c);
@@ -107,9 +151,34 @@ static void logbuf_evsrc_free(struct logbuf_evsrc *src)
 	 */
 	if (src->nr)
 		tracepoint_synchronize_unregister();
+	for (i = 0; src->ctx && i < src->nr_ids; i++)
+		if (src->ctx[i].file)
+			trace_put_event_file(src->ctx[i].file);
+	kfree(src->ctx);
 	if (src->set)
 		logbuf_set_free(src->set);
 	kfree(src);
+}
+
+/*
+ * The event's file in trace instance @instance, named from the counter's
+ * event (perf found it by id).  The instance and the event stay while we
+ * hold the file.
+ */
+static int logbuf_evsrc_file(struct logbuf_evctx *ctx, const char *instance,
+			     struct perf_event *ev)
+{
+	struct trace_event_call *call = ev->tp_event;
+	struct trace_event_file *file;
+
+	if (!call || !call->class || !call->class->system)
+		return -EINVAL;
+	file = trace_get_event_file(instance, call->class->system,
+				    trace_event_name(call));
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ctx->file = file;
+	return 0;
 }
 
 /* Detach every event from @r (detach, or its consumer end's release). */
@@ -158,7 +227,8 @@ static int logbuf_evsrc_cpus(const struct logbuf_attach_events *a,
 
 static struct logbuf_evsrc *
 logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
-		 const u32 *ids, const struct cpumask *mask)
+		 const u32 *ids, const struct cpumask *mask,
+		 const char *instance)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_TRACEPOINT,
@@ -173,6 +243,12 @@ logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
 	src = kzalloc(struct_size(src, ev, nr), GFP_KERNEL_ACCOUNT);
 	if (!src)
 		return ERR_PTR(-ENOMEM);
+	src->ctx = kcalloc(a->nr_ids, sizeof(*src->ctx), GFP_KERNEL_ACCOUNT);
+	if (!src->ctx) {
+		kfree(src);
+		return ERR_PTR(-ENOMEM);
+	}
+	src->nr_ids = a->nr_ids;
 	src->tgid = a->tgid;
 	src->tid = a->tid;
 	src->set = logbuf_set_new(r, a->ring_fds, a->nr_rings);
@@ -180,24 +256,45 @@ logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
 		long err = PTR_ERR(src->set);
 
 		src->set = NULL;
+		kfree(src->ctx);
 		kfree(src);
 		return ERR_PTR(err);
 	}
+	/*
+	 * Counters are made disabled: an event's filter must be in place
+	 * before its first sample, and the counter is what names the event
+	 * (perf looked it up by id).  Everything is enabled at the end.
+	 */
+	attr.disabled = 1;
 	for (i = 0; i < a->nr_ids; i++) {
+		bool first = true;
+
+		src->ctx[i].src = src;
 		attr.config = ids[i];
 		for_each_cpu(cpu, mask) {
 			struct perf_event *ev;
+			int err = 0;
 
 			ev = perf_event_create_kernel_counter(&attr, cpu, NULL,
-						logbuf_evsrc_overflow, src);
-			if (IS_ERR(ev)) {
+						logbuf_evsrc_overflow,
+						&src->ctx[i]);
+			if (IS_ERR(ev))
+				err = PTR_ERR(ev);
+			else
+				src->ev[k++] = ev;
+			if (!err && first && instance)
+				err = logbuf_evsrc_file(&src->ctx[i], instance,
+							ev);
+			first = false;
+			if (err) {
 				src->nr = k;
 				logbuf_evsrc_free(src);
-				return ERR_CAST(ev);
+				return ERR_PTR(err);
 			}
-			src->ev[k++] = ev;
 		}
 	}
+	for (i = 0; i < k; i++)
+		perf_event_enable(src->ev[i]);
 	src->nr = k;
 	return src;
 }
@@ -226,13 +323,16 @@ static int logbuf_evsrc_pid(s32 pid, pid_t *global)
  *
  * Return: 0; -EPERM without CAP_PERFMON or CAP_SYS_ADMIN; -EBUSY if
  * events are attached already; -EINVAL for a bad count, CPU set, filter,
- * ring set, or an id that names no trace event (perf's answer); -ESRCH,
- * -EBADF, -EFAULT, -E2BIG, -ENOMEM.
+ * ring set, empty instance name, or an id that names no trace event
+ * (perf's answer); -ENOENT for an instance that does not exist; -E2BIG
+ * for an instance name of LOGBUF_INSTANCE_MAX bytes or more; -ESRCH,
+ * -EBADF, -EFAULT, -ENOMEM.
  */
 long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 {
 	struct logbuf_attach_events a;
 	struct logbuf_evsrc *src;
+	char *instance = NULL;
 	cpumask_var_t mask;
 	u32 *ids;
 	long err;
@@ -244,7 +344,7 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 					 __reserved));
 	if (err)
 		return err;
-	if (a.__reserved[0] || a.__reserved[1] || a.tgid < 0 || a.tid < 0)
+	if (a.__reserved || a.tgid < 0 || a.tid < 0)
 		return -EINVAL;
 	if (!a.nr_ids) {
 		logbuf_evsrc_detach(r);
@@ -257,11 +357,25 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 		err = logbuf_evsrc_pid(a.tid, &a.tid);
 	if (err)
 		return err;
+	if (a.instance) {
+		instance = strndup_user(u64_to_user_ptr(a.instance),
+					LOGBUF_INSTANCE_MAX);
+		if (IS_ERR(instance))
+			return PTR_ERR(instance) == -EINVAL ? -E2BIG :
+							      PTR_ERR(instance);
+		if (!*instance) {
+			kfree(instance);
+			return -EINVAL;
+		}
+	}
 	ids = memdup_user(u64_to_user_ptr(a.ids), a.nr_ids * sizeof(*ids));
-	if (IS_ERR(ids))
+	if (IS_ERR(ids)) {
+		kfree(instance);
 		return PTR_ERR(ids);
+	}
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL)) {
 		kfree(ids);
+		kfree(instance);
 		return -ENOMEM;
 	}
 	/* One attachment per ring; counters are made under the lock. */
@@ -279,7 +393,7 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 	 */
 	err = logbuf_evsrc_cpus(&a, mask);
 	if (!err) {
-		src = logbuf_evsrc_new(r, &a, ids, mask);
+		src = logbuf_evsrc_new(r, &a, ids, mask, instance);
 		err = PTR_ERR_OR_ZERO(src);
 	}
 	if (!err)
@@ -288,5 +402,6 @@ out:
 	mutex_unlock(&logbuf_evsrc_lock);
 	free_cpumask_var(mask);
 	kfree(ids);
+	kfree(instance);
 	return err;
 }

@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <event-parse.h>
@@ -393,11 +394,11 @@ TEST_F(ev, bad_arguments_are_refused)
 	EXPECT_EQ(-1, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &big));
 	EXPECT_EQ(EINVAL, errno);
 	big.nr_ids = 1;
-	big.__reserved[1] = 1;
+	big.__reserved = 1;
 	EXPECT_EQ(-1, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &big));
 	EXPECT_EQ(EINVAL, errno);
 	/* Ids the kernel cannot read. */
-	big.__reserved[1] = 0;
+	big.__reserved = 0;
 	big.ids = 8;
 	EXPECT_EQ(-1, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &big));
 	EXPECT_EQ(EFAULT, errno);
@@ -513,6 +514,87 @@ TEST_F(ev, closing_the_ring_detaches)
 	NEED_RING();
 	for (i = 0; i < 10; i++)
 		ASSERT_EQ(0, attach_and_close(&a));
+}
+
+/* Write @s to tracefs file @path (relative to the tracing directory). */
+static int tracefs_put(const char *path, const char *s)
+{
+	char full[512];
+	int fd, n;
+
+	snprintf(full, sizeof(full), "%s/%s", tracefs_tracing_dir(), path);
+	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * The event's own filter expression, from a trace instance: exactly the
+ * calls it lets through arrive; a new filter applies at once; the
+ * instance cannot go while attached; bad instance names are refused.
+ */
+TEST_F(ev, the_events_own_filter_from_an_instance)
+{
+	struct att a = { .ids = { self->getpgid_id }, .nr = 1 };
+	struct tally t = { .id = self->getpgid_id,
+			   .tid = syscall(SYS_gettid) };
+	struct logbuf_attach_events ae = {
+		.size = sizeof(ae), .nr_ids = 1, .ids = (uintptr_t)a.ids,
+	};
+	char inst[64], dir[256], filt[192], expr[64], longname[300];
+	int i;
+
+	NEED_RING();
+	snprintf(inst, sizeof(inst), "lbtest-%d", getpid());
+	snprintf(dir, sizeof(dir), "%s/instances/%s", tracefs_tracing_dir(),
+		 inst);
+	snprintf(filt, sizeof(filt),
+		 "instances/%s/events/syscalls/sys_enter_getpgid/filter", inst);
+	/* No such instance, an empty name, a name too long. */
+	ae.instance = (uintptr_t)inst;
+	EXPECT_EQ(-1, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &ae));
+	EXPECT_EQ(ENOENT, errno);
+	ae.instance = (uintptr_t)"";
+	EXPECT_EQ(-1, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &ae));
+	EXPECT_EQ(EINVAL, errno);
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	ae.instance = (uintptr_t)longname;
+	EXPECT_EQ(-1, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &ae));
+	EXPECT_EQ(E2BIG, errno);
+
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	snprintf(expr, sizeof(expr), "pid >= %d", MARK + 50);
+	ASSERT_EQ(0, tracefs_put(filt, expr));
+	ae.instance = (uintptr_t)inst;
+	ASSERT_EQ(0, ioctl(self->cfd, LOGBUF_IOC_ATTACH_EVENTS, &ae));
+	/* Held: the instance cannot be removed under the attachment. */
+	EXPECT_EQ(-1, rmdir(dir));
+	EXPECT_EQ(EBUSY, errno);
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getpgid, (pid_t)(MARK + i));
+	t.marked = 50;	/* expect 50 .. 99, in order */
+	drain(_metadata, self->rx, &t);
+	EXPECT_EQ(50, t.n);
+	EXPECT_EQ(100, t.marked);
+	EXPECT_EQ(0, t.bad);
+	/* A new filter applies to the next event. */
+	snprintf(expr, sizeof(expr), "pid < %d", MARK + 3);
+	ASSERT_EQ(0, tracefs_put(filt, expr));
+	memset(&t, 0, sizeof(t));
+	t.id = self->getpgid_id;
+	t.tid = syscall(SYS_gettid);
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getpgid, (pid_t)(MARK + i));
+	drain(_metadata, self->rx, &t);
+	EXPECT_EQ(3, t.n);
+	EXPECT_EQ(3, t.marked);
+	EXPECT_EQ(0, t.bad);
+	ASSERT_EQ(0, detach(self->cfd));
+	EXPECT_EQ(0, rmdir(dir));
 }
 
 /*

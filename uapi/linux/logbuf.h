@@ -455,6 +455,13 @@ struct logbuf_ev_raw {
  * @nr_rings: as struct logbuf_attach: 0, or the number of rings in
  *	@ring_fds, one per CPU.
  * @ring_fds: as struct logbuf_attach.
+ * @instance: 0, or a pointer to the NUL-terminated name (below
+ *	LOGBUF_INSTANCE_MAX bytes) of an existing trace instance
+ *	(/sys/kernel/tracing/instances/<name>): each event then applies the
+ *	filter expression written to that instance's
+ *	events/<system>/<event>/filter, in the kernel, before it takes ring
+ *	space.  The filter may be written or changed at any time; the
+ *	instance cannot be removed while attached.
  * @__reserved: must be 0.
  */
 struct logbuf_attach_events {
@@ -467,8 +474,11 @@ struct logbuf_attach_events {
 	__u32 cpus_size;
 	__u32 nr_rings;
 	__u64 ring_fds;
-	__u64 __reserved[2];
+	__u64 instance;
+	__u64 __reserved;
 };
+
+#define LOGBUF_INSTANCE_MAX	256
 
 #define LOGBUF_IOC_MAGIC	0xb7
 /* On /dev/logbuf: make a ring and its two ends. */
