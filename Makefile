@@ -164,7 +164,7 @@ tools: lib
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
 		$$(pkg-config --cflags libtracefs libtraceevent) \
 		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c tools/merge.c \
-		tools/decode.c tools/perfetto.c \
+		tools/decode.c tools/perfetto.c tools/filter.c \
 		$(B)/liblogbuf.a -lm $$(pkg-config --libs libtracefs libtraceevent) \
 		$(LDFLAGS)
 

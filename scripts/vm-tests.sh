@@ -324,6 +324,38 @@ print("dump 1: calls %d..4999, dump 2: calls %d..2999, %d events in all"
       % (first[0], second[0], len(ev)))
 PY
 }
+# --filter: the event's own expression, in the kernel: of 100 marked calls
+# exactly the 50 it lets through arrive; an expression the kernel does not
+# take is an error naming the event; no trace instance is left behind.
+tool_trace_filter_expr() {
+	local pid rc
+	"$TOOL" --json trace syscalls:sys_enter_getpgid --duration 6 \
+		--filter 'pid >= 4600050 && pid < 4600100' \
+		>/tmp/fx.json 2>/tmp/fx.err &
+	pid=$!
+	tracer_ready /tmp/fx.err || return 1
+	python3 -c 'import os
+for i in range(200):
+    try: os.getpgid(4600000 + i)
+    except ProcessLookupError: pass'
+	wait $pid || { cat /tmp/fx.err; return 1; }
+	python3 - /tmp/fx.json <<'PY' || return 1
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary = ev.pop()["summary"]
+got = sorted(e["fields"]["pid"] for e in ev
+             if e["event"] == "syscalls:sys_enter_getpgid")
+assert got == list(range(4600050, 4600100)), got[:5]
+assert summary["events"] == 50, summary
+print("50 of 100 marked calls passed the filter, nothing else")
+PY
+	"$TOOL" trace syscalls:sys_enter_getpgid --filter 'nosuchfield == 1' \
+		--duration 1 >/dev/null 2>/tmp/fx.err
+	rc=$?
+	cat /tmp/fx.err
+	[ $rc = 1 ] && grep -q 'does not take the filter' /tmp/fx.err || return 1
+	! ls -d /sys/kernel/tracing/instances/logbuf-* 2>/dev/null
+}
 tool_list() {
 	local rc=0
 	tracer_start
@@ -358,6 +390,7 @@ single tool/trace_any_event tool_trace_any_event
 single tool/trace_filters tool_trace_filters
 single tool/trace_perfetto tool_trace_perfetto
 single tool/trace_flight_recorder tool_trace_flight_recorder
+single tool/trace_filter_expr tool_trace_filter_expr
 single tool/list tool_list
 single tool/stat tool_stat
 single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"

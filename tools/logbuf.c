@@ -29,6 +29,7 @@
 
 #include "logbuf.h"
 #include "decode.h"
+#include "filter.h"
 #include "merge.h"
 #include "output.h"
 #include "perfetto.h"
@@ -116,6 +117,8 @@ struct trace_opts {
 	const char *perfetto;
 	uint64_t size;
 	uint64_t flight;	/* --flight-recorder: bytes kept */
+	const char *filter;	/* --filter: the expression */
+	const char *instance;	/* ... compiled in this trace instance */
 	bool per_cpu;
 	int32_t tgid, tid;
 	uint8_t cpus[1024];	/* bitmap, --cpu */
@@ -192,6 +195,9 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 		return parse_cpus(arg, o->cpus);
 	case 'P':
 		o->perfetto = arg;
+		return 0;
+	case 'f':
+		o->filter = arg;
 		return 0;
 	case 'F':
 		return parse_size("--flight-recorder", arg, 1024,
@@ -323,6 +329,7 @@ static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
 	struct logbuf_attach_events ae = {
 		.size = sizeof(ae), .nr_ids = nr_ids, .ids = (uintptr_t)ids,
 		.tgid = o->tgid, .tid = o->tid,
+		.instance = (uintptr_t)o->instance,
 	};
 	int i, err, pfd;
 
@@ -472,6 +479,7 @@ static int cmd_trace(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "perfetto", required_argument, NULL, 'P' },
 		{ "flight-recorder", required_argument, NULL, 'F' },
+		{ "filter", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -484,25 +492,32 @@ static int cmd_trace(int argc, char **argv)
 	struct trace_opts o = { 0 };
 	struct trace_out t = { .f = stdout };
 	struct trace_rings tr = { 0 };
+	struct filter *flt = NULL;
 	bool tty = isatty(STDERR_FILENO);
 	double t0, next_progress, deadline;
 	uint64_t dropped = 0, prev = 0, late;
 	int i, err;
 
-	err = parse_opts(&cmds[0], argc, argv, "d:o:s:cp:t:C:F:h", lo, trace_opt,
+	err = parse_opts(&cmds[0], argc, argv, "d:o:s:cp:t:C:F:f:h", lo, trace_opt,
 			 &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(&cmds[0]);
 	if (optind != argc - 1 ||
 	    parse_events(argv[optind], &a.events, names, &nr_ids))
 		return usage_error(&cmds[0]);
-	if ((o.tgid || o.tid || o.have_cpus) && a.events) {
-		fprintf(stderr, "logbuf: --pid, --tid and --cpu filter "
-			"SYSTEM:EVENT sources only\n");
+	if ((o.tgid || o.tid || o.have_cpus || o.filter) && a.events) {
+		fprintf(stderr, "logbuf: --pid, --tid, --cpu and --filter "
+			"filter SYSTEM:EVENT sources only\n");
 		return usage_error(&cmds[0]);
 	}
 	if (nr_ids && decode_resolve(names, nr_ids, ids))
 		return 1;
+	if (o.filter) {
+		flt = filter_new(names, nr_ids, o.filter);
+		if (!flt)
+			return 1;
+		o.instance = filter_instance(flt);
+	}
 	for (i = 0; i < nr_ids; i++)
 		free(names[i]);
 	if (o.size & (o.size - 1)) {
@@ -523,8 +538,10 @@ static int cmd_trace(int argc, char **argv)
 	if (o.perfetto && !(t.pf = perfetto_open(o.perfetto)))
 		return fail(o.perfetto, errno);
 	err = trace_open(&tr, &o, a.events, ids, nr_ids);
-	if (err)
+	if (err) {
+		filter_free(flt);
 		return err;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (o.flight)
@@ -576,6 +593,7 @@ static int cmd_trace(int argc, char **argv)
 	a.events = 0;
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae);
+	filter_free(flt);	/* detached: the instance can go */
 	err = o.flight ? flight_dump(&tr, &t, o.flight) :
 			 trace_round(&tr, &t, &prev, true);
 	if (err)
@@ -918,7 +936,7 @@ static int cmd_help(int argc, char **argv)
 static const struct cmd cmds[] = {
 	{ "trace", cmd_trace,
 	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES] [-p PID]\n"
-	  "       [-t TID] [-C CPUS] [--perfetto FILE] [-F BYTES]",
+	  "       [-t TID] [-C CPUS] [-f EXPR] [--perfetto FILE] [-F BYTES]",
 	  "Stream kernel trace events through a ring and print them, decoded.\n"
 	  "EVENT: any trace event as SYSTEM:EVENT (sched:sched_wakeup,\n"
 	  "irq:irq_handler_entry, ...), or logbuf's own sources sched_switch,\n"
@@ -934,12 +952,15 @@ static const struct cmd cmds[] = {
 	  "  -p, --pid=PID           only events while process PID runs\n"
 	  "  -t, --tid=TID           only events while thread TID runs\n"
 	  "  -C, --cpu=CPUS          only events on these CPUs (0,2-5)\n"
+	  "  -f, --filter=EXPR       only events for which EXPR holds, in the\n"
+	  "                          tracefs filter syntax, for every EVENT\n"
+	  "                          (prev_prio < 100 && next_comm ~ \"x*\")\n"
 	  "      --perfetto=FILE     also write a timeline (Chrome JSON, for\n"
 	  "                          ui.perfetto.dev or chrome://tracing)\n"
 	  "  -F, --flight-recorder=BYTES  keep only the newest BYTES (k/M/G)\n"
 	  "                          in overwrite rings, read nothing until\n"
 	  "                          SIGUSR1 or exit, then write those events\n"
-	  "  (-p, -t, -C: SYSTEM:EVENT only; the kernel drops the rest\n"
+	  "  (-p, -t, -C, -f: SYSTEM:EVENT only; the kernel drops the rest\n"
 	  "  before it takes ring space)\n" },
 	{ "log", cmd_log, "[-s BYTES]",
 	  "Send each line of standard input to a ring the kernel drains into\n"
