@@ -724,6 +724,14 @@ static int cmd_log(int argc, char **argv)
 
 /* ---- list, stat ------------------------------------------------------ */
 
+/* A flight recorder (overwrite ring) is shown as such. */
+static const char *shape(uint32_t flags)
+{
+	if (flags & LOGBUF_RING_OVERWRITE)
+		return "ow";
+	return flags & LOGBUF_RING_MPSC ? "mpsc" : "spsc";
+}
+
 static const char *ends(uint32_t state)
 {
 	if (state & LOGBUF_STATE_KERNEL_CONS)
@@ -769,12 +777,12 @@ static int cmd_list(int argc, char **argv)
 			       "\"%s\",\"ends\":\"%s\",\"capacity\":%llu,"
 			       "\"pages\":%u,\"dropped\":%llu,\"errors\":%llu,"
 			       "\"state\":%u}", n ? "," : "", id, uid, pid,
-			       flags & LOGBUF_RING_MPSC ? "mpsc" : "spsc",
+			       shape(flags),
 			       ends(state), cap, pages, dropped, errors, state);
 		} else {
 			printf("%-8llu %-7u %-7d %-5s %-13s %-10llu %-10llu "
 			       "%s%s%s\n", id, uid, pid,
-			       flags & LOGBUF_RING_MPSC ? "mpsc" : "spsc",
+			       shape(flags),
 			       ends(state), cap, dropped,
 			       state & LOGBUF_STATE_NO_PROD ? "no-producers " : "",
 			       state & LOGBUF_STATE_NO_CONS ? "no-consumer " : "",
