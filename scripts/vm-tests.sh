@@ -240,13 +240,16 @@ PY
 # wake-ups as instants, a known sleeper among them.
 tool_trace_perfetto() {
 	local pid
-	"$TOOL" trace sched:sched_switch,sched:sched_wakeup --duration 6 \
+	# Stopped by SIGINT once the sleeper is done, not by a duration: on
+	# a debug kernel Python alone can take longer to start than that.
+	"$TOOL" trace sched:sched_switch,sched:sched_wakeup \
 		--perfetto /tmp/timeline.json >/dev/null 2>/tmp/tl.err &
 	pid=$!
 	tracer_ready /tmp/tl.err || return 1
 	python3 -c 'import ctypes, time
 ctypes.CDLL(None).prctl(15, b"lbsleeper", 0, 0, 0)
 for i in range(20): time.sleep(0.005)'
+	kill -INT $pid
 	wait $pid || return 1
 	python3 - /tmp/timeline.json <<'PY'
 import json, sys
@@ -288,6 +291,8 @@ tool_trace_flight_recorder() {
 		>/tmp/fr.json 2>/tmp/fr.err &
 	pid=$!
 	tracer_ready /tmp/fr.err || return 1
+	# logbuf list shows it as a flight recorder.
+	"$TOOL" list | grep -q ' ow ' || { "$TOOL" list; return 1; }
 	python3 -c 'import os
 for i in range(5000):
     try: os.getpgid(4400000 + i)
@@ -323,13 +328,41 @@ assert len(first) < 400 and len(second) < 400, (len(first), len(second))
 print("dump 1: calls %d..4999, dump 2: calls %d..2999, %d events in all"
       % (first[0], second[0], len(ev)))
 PY
+	# A recorder per CPU, merged at exit: each CPU's newest calls, in
+	# timestamp order.
+	"$TOOL" --json trace syscalls:sys_enter_getpgid --flight-recorder 4k \
+		--per-cpu >/tmp/frc.json 2>/tmp/frc.err &
+	pid=$!
+	tracer_ready /tmp/frc.err || return 1
+	python3 -c 'import os, sys
+for cpu in range(int(sys.argv[1])):
+    os.sched_setaffinity(0, {cpu})
+    for i in range(300):
+        try: os.getpgid(4700000 + cpu * 1000 + i)
+        except ProcessLookupError: pass' "$(nproc)"
+	kill -INT $pid
+	wait $pid || { cat /tmp/frc.err; return 1; }
+	python3 - /tmp/frc.json "$(nproc)" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ev.pop()
+ncpu = int(sys.argv[2])
+ts = [e["ts_ns"] for e in ev]
+assert ts == sorted(ts), "not merged by timestamp"
+for cpu in range(ncpu):
+    got = [e["fields"]["pid"] - 4700000 - cpu * 1000 for e in ev
+           if e["event"] == "syscalls:sys_enter_getpgid" and e["cpu"] == cpu
+           and 4700000 + cpu * 1000 <= e["fields"]["pid"] < 4700300 + cpu * 1000]
+    assert len(got) >= 10 and got == list(range(300 - len(got), 300)), (cpu, got[:3])
+    print("cpu %d: calls %d..299 kept" % (cpu, got[0]))
+PY
 }
 # --filter: the event's own expression, in the kernel: of 100 marked calls
 # exactly the 50 it lets through arrive; an expression the kernel does not
 # take is an error naming the event; no trace instance is left behind.
 tool_trace_filter_expr() {
 	local pid rc
-	"$TOOL" --json trace syscalls:sys_enter_getpgid --duration 6 \
+	"$TOOL" --json trace syscalls:sys_enter_getpgid \
 		--filter 'pid >= 4600050 && pid < 4600100' \
 		>/tmp/fx.json 2>/tmp/fx.err &
 	pid=$!
@@ -338,6 +371,7 @@ tool_trace_filter_expr() {
 for i in range(200):
     try: os.getpgid(4600000 + i)
     except ProcessLookupError: pass'
+	kill -INT $pid
 	wait $pid || { cat /tmp/fx.err; return 1; }
 	python3 - /tmp/fx.json <<'PY' || return 1
 import json, sys
