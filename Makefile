@@ -39,7 +39,7 @@ BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/overwrite.h \
-		   logbuf/version.h
+		   logbuf/version.h logbuf/trace.h
 
 WFLAGS	:= -Wall -Wextra -Werror
 TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
@@ -47,13 +47,15 @@ TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
 HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
-LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test
+LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
+		   trace_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test percpu_test \
 		   events_test flight_test \
 		   lifecycle_test hostile_test
 TSAN_TESTS	:= stress_test chan_test ow_test
-ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test
+ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
+		   trace_test
 SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 FUZZ_SECONDS	?= 3600
@@ -76,6 +78,13 @@ $(HARNESS)/kselftest_harness.h:
 $(B)/tests/%: selftests/lib/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread -lurcu-common
+
+# The decoder's test links liblogbuf-trace and its two libraries.
+$(B)/tests/trace_test: selftests/lib/trace_test.c $(HDRS) lib \
+		       $(HARNESS)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf-trace.a \
+		$$(pkg-config --libs libtracefs libtraceevent)
 
 $(B)/tsan/liblogbuf.a: $(wildcard lib/src/*.c lib/src/*.h) $(HDRS)
 	$(MAKE) -C lib O=$(B)/tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread"
@@ -103,6 +112,11 @@ $(B)/asan/%: selftests/lib/%.c $(HDRS) $(B)/asan/liblogbuf.a \
 	     $(HARNESS)/kselftest_harness.h
 	clang $(SANFLAGS) $(TFLAGS) -o $@ $< $(B)/asan/liblogbuf.a \
 		-lpthread -lurcu-common
+
+$(B)/asan/trace_test: selftests/lib/trace_test.c $(HDRS) \
+		      $(B)/asan/liblogbuf.a $(HARNESS)/kselftest_harness.h
+	clang $(SANFLAGS) $(TFLAGS) -o $@ $< $(B)/asan/liblogbuf-trace.a \
+		$$(pkg-config --libs libtracefs libtraceevent)
 
 # The protocol against a lying peer: libFuzzer, ASan, UBSan, guard pages.
 $(B)/fuzz/ring_fuzz: selftests/fuzz/ring_fuzz.c lib/src/ring.c $(HDRS)
@@ -165,7 +179,8 @@ tools: lib
 		$$(pkg-config --cflags libtracefs libtraceevent) \
 		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c tools/merge.c \
 		tools/decode.c tools/perfetto.c tools/filter.c \
-		$(B)/liblogbuf.a -lm $$(pkg-config --libs libtracefs libtraceevent) \
+		$(B)/liblogbuf-trace.a $(B)/liblogbuf.a -lm \
+		$$(pkg-config --libs libtracefs libtraceevent) \
 		$(LDFLAGS)
 
 kmod:
@@ -225,7 +240,8 @@ kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/examples/kmod_producer clean
 
-$(B)/liblogbuf.pc: lib/liblogbuf.pc.in lib/include/logbuf/version.h
+$(B)/liblogbuf.pc $(B)/liblogbuf-trace.pc: $(B)/%.pc: lib/%.pc.in \
+		lib/include/logbuf/version.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    $< >$@
@@ -234,7 +250,7 @@ $(B)/liblogbuf.pc: lib/liblogbuf.pc.in lib/include/logbuf/version.h
 man: $(HARNESS)/kselftest_harness.h
 	scripts/man-gen.sh $(B)/man
 
-install: lib tools man $(B)/liblogbuf.pc
+install: lib tools man $(B)/liblogbuf.pc $(B)/liblogbuf-trace.pc
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/logbuf $(DESTDIR)$(INCLUDEDIR)/linux \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -246,17 +262,28 @@ install: lib tools man $(B)/liblogbuf.pc
 	install -m 755 $(B)/liblogbuf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf liblogbuf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblogbuf.so.0
 	ln -sf liblogbuf.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf.so
+	install -m 644 $(B)/liblogbuf-trace.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/liblogbuf-trace.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf liblogbuf-trace.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/liblogbuf-trace.so.0
+	ln -sf liblogbuf-trace.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf-trace.so
 	for h in $(PUBLIC_HDRS); do \
 		install -m 644 lib/include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h || exit; \
 	done
 	install -m 644 uapi/linux/logbuf.h $(DESTDIR)$(INCLUDEDIR)/linux/
-	install -m 644 $(B)/liblogbuf.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 $(B)/liblogbuf.pc $(B)/liblogbuf-trace.pc \
+		$(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 755 $(B)/tools/logbuf $(DESTDIR)$(BINDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/liblogbuf.a \
 	      $(DESTDIR)$(LIBDIR)/liblogbuf.so.$(VERSION) \
 	      $(DESTDIR)$(LIBDIR)/liblogbuf.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf.so \
+	      $(DESTDIR)$(LIBDIR)/liblogbuf-trace.a \
+	      $(DESTDIR)$(LIBDIR)/liblogbuf-trace.so.$(VERSION) \
+	      $(DESTDIR)$(LIBDIR)/liblogbuf-trace.so.0 \
+	      $(DESTDIR)$(LIBDIR)/liblogbuf-trace.so \
+	      $(DESTDIR)$(PKGCONFIGDIR)/liblogbuf-trace.pc \
 	      $(PUBLIC_HDRS:%=$(DESTDIR)$(INCLUDEDIR)/%) \
 	      $(DESTDIR)$(INCLUDEDIR)/linux/logbuf.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/liblogbuf.pc $(DESTDIR)$(BINDIR)/logbuf \

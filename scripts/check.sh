@@ -74,7 +74,8 @@ checkpatch() {
 
 lib_tests() {
 	local t
-	for t in ring_test chan_test stress_test opts_test clock_test ow_test; do
+	for t in ring_test chan_test stress_test opts_test clock_test ow_test \
+		 trace_test; do
 		frame "lib/$t" "$B/tests/$t"
 	done
 	for t in stress_test chan_test ow_test; do
@@ -93,7 +94,8 @@ lib_tests() {
 	# windows: checks, not measurements).
 	single bench/build_and_check_records sh -c \
 		"make -s -C bench O='$B' all kernel && '$B/bench/seed_bench' --rounds 1 --secs 0.05 >/dev/null && '$B/bench/manycpu_model' --secs 0.02 >/dev/null"
-	for t in ring_test chan_test stress_test opts_test clock_test ow_test; do
+	for t in ring_test chan_test stress_test opts_test clock_test ow_test \
+		 trace_test; do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
 			frame "asan/$t" "$B/asan/$t"

@@ -38,7 +38,25 @@ int main(void)
 }
 C
 
-echo "1..10"
+cat >"$S/trace.c" <<'C'
+#include <errno.h>
+#include <logbuf/trace.h>
+int main(void)
+{
+	/* The decoder links and runs; a tracefs without the event says so. */
+	struct logbuf_trace *t = logbuf_trace_new("/nonexistent");
+	uint32_t id;
+
+	return !t || logbuf_trace_load(t, "sched:sched_switch", &id) != -ENOENT;
+}
+C
+tpc() {
+	PKG_CONFIG_SYSROOT_DIR=$STAGE \
+	PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+		pkg-config "$@" liblogbuf-trace
+}
+
+echo "1..11"
 t install make -s install DESTDIR="$STAGE" PREFIX=$PREFIX
 t pkg_config_version sh -c "test \"\$(PKG_CONFIG_SYSROOT_DIR=$STAGE PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config --modversion liblogbuf)\" = \"\$(sed -n 's/^#define LOGBUF_VERSION_STRING\t\"\(.*\)\"/\1/p' lib/include/logbuf/version.h)\""
 t c_program_shared sh -c "cc -std=gnu11 -Wall -Werror -o $S/version $S/version.c $(pc --cflags --libs) &&
@@ -48,6 +66,9 @@ t c_demo_static sh -c "cc -std=gnu11 -Wall -Werror -D_GNU_SOURCE -static -o $S/d
 	$S/demo >/dev/null"
 t cxx_program_shared sh -c "g++ -std=c++11 -Wall -Werror -o $S/cxx selftests/cxx/cxx_test.cpp $(pc --cflags --libs) -lpthread &&
 	LD_LIBRARY_PATH=$STAGE$PREFIX/lib $S/cxx"
+t trace_program_shared sh -c "cc -std=gnu11 -Wall -Werror -o $S/trace $S/trace.c $(tpc --cflags --libs) &&
+	LD_LIBRARY_PATH=$STAGE$PREFIX/lib $S/trace &&
+	LD_LIBRARY_PATH=$STAGE$PREFIX/lib ldd $S/trace | grep -q '$STAGE$PREFIX/lib/liblogbuf-trace.so.0'"
 t installed_command sh -c "$STAGE$PREFIX/bin/logbuf frobnicate 2>/dev/null; test \$? = 2"
 t man_pages_installed sh -c "test \$(ls $STAGE$PREFIX/share/man/man3/logbuf_*.3 | wc -l) -ge 39 &&
 	MANPATH=$STAGE$PREFIX/share/man MANWIDTH=80 man 3 logbuf_claim | grep -q 'claim space for one record' &&

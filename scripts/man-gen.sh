@@ -15,19 +15,22 @@ version=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
 date=$(git log -1 --format=%cs -- lib/include/logbuf.h 2>/dev/null || true)
 [ -n "$date" ] || date=$(date +%F)
 
-# Every exported function (the version script) and the inline hot path.
+# Every exported function (the version scripts) and the inline hot path;
+# liblogbuf-trace's from its own header.
 funcs="$(sed -n 's/^\t\t\(logbuf_[a-z_]*\);/\1/p' lib/liblogbuf.map)
 logbuf_claim logbuf_commit logbuf_abort logbuf_write logbuf_read
 logbuf_release"
+tfuncs="$(sed -n 's/^\t\t\(logbuf_[a-z_]*\);/\1/p' lib/trace/liblogbuf-trace.map)"
 
 rm -rf "$out"
 mkdir -p "$out/man1" "$out/man3" "$out/man7"
-for f in $funcs; do
+page() {
+	local f=$1 hdr=$2 inc=$3 lib=$4
 	# Only the function's page (a struct of the same name has its own).
-	perl "$KDOC" -man -function "$f" lib/include/logbuf.h 2>"$out/kdoc.err" |
+	perl "$KDOC" -man -function "$f" "$hdr" 2>"$out/kdoc.err" |
 	awk -v f="$f" '/^\.TH / { keep = ($2 == "\"" f "\"") } keep' |
-	sed -e "s/^\.TH \"$f\" 9 .*/.TH \"$f\" 3 \"$date\" \"liblogbuf $version\" \"liblogbuf Manual\"/" \
-	    -e '/^\.SH SYNOPSIS/a .B #include <logbuf.h>\n.sp' \
+	sed -e "s/^\.TH \"$f\" 9 .*/.TH \"$f\" 3 \"$date\" \"$lib $version\" \"liblogbuf Manual\"/" \
+	    -e "/^\.SH SYNOPSIS/a .B #include <$inc>\n.sp" \
 	    >"$out/man3/$f.3"
 	if [ -s "$out/kdoc.err" ] || ! grep -q '^\.SH NAME' "$out/man3/$f.3"; then
 		cat "$out/kdoc.err" >&2
@@ -35,6 +38,12 @@ for f in $funcs; do
 		exit 1
 	fi
 	printf '.SH "SEE ALSO"\n.BR logbuf (7)\n' >>"$out/man3/$f.3"
+}
+for f in $funcs; do
+	page "$f" lib/include/logbuf.h logbuf.h liblogbuf
+done
+for f in $tfuncs; do
+	page "$f" lib/include/logbuf/trace.h logbuf/trace.h liblogbuf-trace
 done
 rm -f "$out/kdoc.err"
 cp man/logbuf.1 "$out/man1/"

@@ -22,8 +22,9 @@ rm -f /var/lib/man-db/auto-update
 
 echo "### BEGIN packages"
 echo "# guest kernel $(uname -r)"
-echo "1..9"
+echo "1..10"
 debs=$(ls "$DEB"/liblogbuf0_*.deb "$DEB"/liblogbuf-dev_*.deb \
+	"$DEB"/liblogbuf-trace0_*.deb "$DEB"/liblogbuf-trace-dev_*.deb \
 	"$DEB"/logbuf-tools_*.deb "$DEB"/logbuf-dkms_*.deb)
 # shellcheck disable=SC2086
 tap_check dpkg_install timeout 900 dpkg -i $debs
@@ -57,8 +58,37 @@ pkg_program() {
 	"$W/xproc_ring" 20000
 }
 tap_check pkg_config_program_on_the_dkms_module pkg_program
+# The decoder, built with its own pkg-config file, names an event of the
+# running kernel through the packaged liblogbuf-trace.so.0.
+trace_program() {
+	mountpoint -q /sys/kernel/tracing ||
+		mount -t tracefs nodev /sys/kernel/tracing
+	cat >"$W/lt.c" <<'C'
+#include <stdio.h>
+#include <logbuf/trace.h>
+int main(void)
+{
+	struct logbuf_trace *t = logbuf_trace_new(NULL);
+	char name[64];
+	uint32_t id;
+
+	if (!t || logbuf_trace_load(t, "sched:sched_switch", &id))
+		return 1;
+	puts(logbuf_trace_name(t, id, name, sizeof(name)));
+	logbuf_trace_free(t);
+	return 0;
+}
+C
+	# shellcheck disable=SC2046
+	gcc -std=gnu11 -Wall -Werror -o "$W/lt" "$W/lt.c" \
+		$(pkg-config --cflags --libs liblogbuf-trace) &&
+	ldd "$W/lt" | grep -q 'liblogbuf-trace.so.0 => /.*lib/x86_64-linux-gnu/' &&
+	test "$("$W/lt")" = sched:sched_switch
+}
+tap_check pkg_config_trace_decoder trace_program
 tap_check remove_packages sh -c "modprobe -r logbuf &&
-	timeout 600 dpkg -r logbuf-dkms logbuf-tools liblogbuf-dev liblogbuf0"
+	timeout 600 dpkg -r logbuf-dkms logbuf-tools liblogbuf-trace-dev \
+		liblogbuf-trace0 liblogbuf-dev liblogbuf0"
 tap_check module_gone_with_package sh -c \
 	"! modinfo logbuf 2>/dev/null && ! dkms status logbuf | grep -q ."
 echo "### END packages rc=0"
