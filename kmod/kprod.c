@@ -24,9 +24,9 @@
  * @head: a recent consumer head (a stale value only means less room).
  * @wake: wakes the consumer from any context.
  * @force: a forced wake-up is pending.
- * @overwrite: an overwrite ring: @rv.prod is the shared page, whose tail is
- *	the claim position (the consumer maps it read-only).
- * @key: its stamp key (logbuf_meta.ow_key).
+ * @key: an overwrite ring's stamp key (logbuf_meta.ow_key); there @rv.prod
+ *	is the shared page, whose tail is the claim position (the consumer
+ *	maps it read-only), and @prod and @head are unused.
  */
 struct logbuf_kprod {
 	struct logbuf_kring *ring;
@@ -35,9 +35,13 @@ struct logbuf_kprod {
 	u64 head;
 	struct irq_work wake;
 	atomic_t force;
-	bool overwrite;
 	u64 key;
 };
+
+static bool logbuf_kring_overwrite(const struct logbuf_kring *r)
+{
+	return r->flags & LOGBUF_RING_OVERWRITE;
+}
 
 /* irq_work: hardirq context, on the CPU that queued it. */
 static void logbuf_kprod_wake(struct irq_work *work)
@@ -60,9 +64,8 @@ int logbuf_kprod_new(struct logbuf_kring *r)
 	kp->ring = r;
 	kp->rv = r->rv;
 	kp->rv.prod = &kp->prod;
-	if (r->flags & LOGBUF_RING_OVERWRITE) {
+	if (logbuf_kring_overwrite(r)) {
 		/* The meta page is the kernel's: no user writes it. */
-		kp->overwrite = true;
 		kp->key = r->rv.meta->ow_key;
 		kp->rv.prod = r->rv.prod;
 	}
@@ -120,7 +123,7 @@ static void logbuf_kprod_broken(struct logbuf_kring *r)
 void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 {
 	struct logbuf_kprod *kp = r->kp;
-	struct logbuf_pstate ps = { .head = READ_ONCE(kp->head) };
+	struct logbuf_pstate ps = { 0 };
 	void *data;
 	int err;
 
@@ -129,17 +132,21 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 		logbuf_kprod_drop(r);
 		return NULL;
 	}
-	if (kp->overwrite)
+	if (logbuf_kring_overwrite(r)) {
+		/* Never looks at the consumer: no cached head to keep. */
 		err = __logbuf_ow_claim(&kp->rv, kp->key, &ps, len, &data);
-	else
+	} else {
+		ps.head = READ_ONCE(kp->head);
 		err = __logbuf_mpsc_claim(&kp->rv, &ps, len, &data);
+		if (!err)
+			WRITE_ONCE(kp->head, ps.head);
+	}
 	if (err) {
 		if (err == -EBADMSG)
 			logbuf_kprod_broken(r);
 		logbuf_kprod_drop(r);
 		return NULL;
 	}
-	WRITE_ONCE(kp->head, ps.head);
 	c->pos = ps.pos;
 	c->len = ps.len;
 	return data;
@@ -154,7 +161,7 @@ static void logbuf_kprod_notify(struct logbuf_kring *r, u32 flags)
 	 * An overwrite ring is read on demand and its shared tail is the
 	 * real one, moved by the claim: nothing to publish, nobody to wake.
 	 */
-	if (kp->overwrite)
+	if (logbuf_kring_overwrite(r))
 		return;
 	/* For observers only: the consumer follows headers. */
 	WRITE_ONCE(r->rv.prod->tail, READ_ONCE(kp->prod.tail));
@@ -188,10 +195,8 @@ void logbuf_submit(struct logbuf_kring *r, struct logbuf_kclaim *c, u32 flags)
 {
 	struct logbuf_pstate ps = { .pos = c->pos, .len = c->len };
 
-	if (r->kp->overwrite)
-		__logbuf_ow_commit(&r->kp->rv, &ps);
-	else
-		__logbuf_commit(&r->kp->rv, &ps);
+	/* The commit word is at the same place in either header. */
+	__logbuf_commit(&r->kp->rv, &ps);
 	logbuf_kprod_notify(r, flags);
 }
 EXPORT_SYMBOL_GPL(logbuf_submit);
@@ -209,7 +214,7 @@ void logbuf_discard(struct logbuf_kring *r, struct logbuf_kclaim *c,
 {
 	struct logbuf_pstate ps = { .pos = c->pos, .len = c->len };
 
-	if (r->kp->overwrite)
+	if (logbuf_kring_overwrite(r))
 		__logbuf_ow_abort(&r->kp->rv, &ps);
 	else
 		__logbuf_abort(&r->kp->rv, &ps);

@@ -70,7 +70,7 @@ static int ow_put(struct owring *o, uint32_t len, uint32_t id, uint32_t seq,
 	if (give_up)
 		__logbuf_ow_abort(&o->rv, &ps);
 	else
-		__logbuf_ow_commit(&o->rv, &ps);
+		__logbuf_commit(&o->rv, &ps);
 	return 0;
 }
 
@@ -193,7 +193,7 @@ TEST(bad_inputs)
 				       logbuf_ow_max_len(4095), &d));
 	/* Claimed, not committed: nothing to read yet. */
 	EXPECT_EQ(-EAGAIN, ow_get(&o, &c, buf, &len));
-	__logbuf_ow_commit(&o.rv, &ps);
+	__logbuf_commit(&o.rv, &ps);
 	/* Too big for the buffer: said so, the cursor stays. */
 	EXPECT_EQ(-EMSGSIZE, ow_get(&o, &c, buf, &len));
 	EXPECT_EQ(0, c.pos);

@@ -219,15 +219,11 @@ static inline int __logbuf_ow_claim(const struct logbuf_rv *r, __u64 key,
 	return 0;
 }
 
-/* Producer: publish the claim (pairs with __logbuf_ow_committed()). */
-static inline void __logbuf_ow_commit(const struct logbuf_rv *r,
-				      struct logbuf_pstate *ps)
-{
-	if (ps->len)
-		__logbuf_store_release(&__logbuf_ow_hdr(r, ps->pos)->len,
-				       ps->len);
-	ps->len = 0;
-}
+/*
+ * Producer: publish the claim with proto.h's __logbuf_commit(): the commit
+ * word is the first of both headers (its store-release pairs with
+ * __logbuf_ow_committed()).
+ */
 
 /* Producer: give the claim up as a skip record (same pairing). */
 static inline void __logbuf_ow_abort(const struct logbuf_rv *r,
