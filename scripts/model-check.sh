@@ -17,7 +17,9 @@ ring		-DOLD_BATCH	fail	old_consume_batch_delivers_twice
 ring		-DNO_RECHECK	fail	sleep_without_recheck_loses_a_wakeup
 drain		-		pass	kernel_drain_delivers_the_last_record
 drain		-DOLD_DRAIN	fail	old_kernel_drain_loses_the_last_record
-drain		-DBOUND_IS_EMPTY	fail	drain_bound_taken_for_empty_loses_records"
+drain		-DBOUND_IS_EMPTY	fail	drain_bound_taken_for_empty_loses_records
+overwrite	-		pass	overwrite_producers_stopped_anywhere_never_break_the_ring
+overwrite	-DOLD_PASS	fail	old_overwrite_pass_breaks_on_a_newer_laps_bytes"
 
 n=$(echo "$checks" | wc -l)
 echo "1..$n"

@@ -120,21 +120,49 @@ static inline __u64 __logbuf_ow_size(const struct logbuf_rv *r, __u64 p,
  * done with it.  Several producers may try at once: one compare-and-swap
  * wins, the others see the new ow_head.
  *
- * Return: 0, or -EAGAIN when the oldest record is not committed.
+ * What this producer read at @o is trusted only while the tail is still
+ * within a ring of @o: a producer stopped between its loads (an interrupt,
+ * preemption, a preempted vCPU) may read the stamp of @o's lap and then a
+ * length from a newer lap's bytes, or both from a newer lap's payload,
+ * which traced programs choose.  Any claim that wrote such bytes moved the
+ * tail past @o + capacity before it wrote them, so one look at the tail
+ * after the header settles it, as the reader's seqlock does.  And a record
+ * the tail has not passed was never claimed: ow_head never moves past the
+ * tail, whatever a header says.
+ *
+ * Return: 0 (passed, or another producer moved ow_head: look again),
+ * -EAGAIN when the oldest record is not committed, -EBADMSG when the
+ * header at ow_head is one no producer writes.
  */
 static inline int __logbuf_ow_pass(const struct logbuf_rv *r, __u64 key,
 				   __u64 o)
 {
-	__u64 contig = r->mask + 1 - (o & r->mask), size;
+	__u64 cap = r->mask + 1, contig = cap - (o & r->mask), size, t;
+	int committed;
 	__u32 l;
 
 	if (contig < LOGBUF_OW_MIN_TOTAL) {
 		size = contig;
 	} else {
-		if (!__logbuf_ow_committed(r, key, o, &l))
+		committed = __logbuf_ow_committed(r, key, o, &l);
+		size = committed ? __logbuf_ow_size(r, o, l) : 0;
+		/*
+		 * After the header: pairs with the __logbuf_wmb() between a
+		 * claim's compare-and-swap of the tail and its first store
+		 * (in __logbuf_ow_claim()).  A newer lap's byte seen above
+		 * means its claim's tail is seen here.
+		 */
+		__logbuf_rmb();
+		t = __logbuf_load(&r->prod->tail);
+		if (t - o > cap)
+			return 0;	/* lapped: what we read is not @o's */
+		if (!committed)
 			return -EAGAIN;
-		size = __logbuf_ow_size(r, o, l);
-		if (__logbuf_unlikely(!size))
+		/*
+		 * A committed record was claimed before its commit (whose
+		 * load-acquire is above): the tail is past its end.
+		 */
+		if (__logbuf_unlikely(!size || size > t - o))
 			return -EBADMSG;
 	}
 	__logbuf_cas(&r->prod->ow_head, &o, o + size);
@@ -169,8 +197,13 @@ static inline int __logbuf_ow_claim(const struct logbuf_rv *r, __u64 key,
 	if (__logbuf_unlikely(len > logbuf_ow_max_len(r->mask)))
 		return -E2BIG;
 	total = logbuf_ow_total(len);
-	/* A claim passes at most cap / 2 bytes of records, 24 or more each. */
-	tries = (unsigned int)(cap / 2 / LOGBUF_OW_MIN_TOTAL) + 64;
+	/*
+	 * Bounded by the claim, not the ring: a claim passes at most its own
+	 * bytes of older records (padding included, under 2 * total), at
+	 * least 8 bytes a pass; 64 more for races with other producers.
+	 * Past that the record is dropped, never spun for.
+	 */
+	tries = (unsigned int)(2 * total / LOGBUF_ALIGN) + 64;
 	t = __logbuf_load(&r->prod->tail);
 	for (;;) {
 		if (__logbuf_unlikely(!tries--))
