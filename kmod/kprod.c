@@ -11,6 +11,7 @@
  */
 #include <linux/irq_work.h>
 #include <linux/poll.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include "logbuf.h"
 #include "logbuf_api.h"
@@ -112,13 +113,18 @@ static void logbuf_kprod_broken(struct logbuf_kring *r)
  * @c: out: the reservation, for logbuf_submit() or logbuf_discard().
  *
  * Lock-free: safe in any context, NMI included, and against any number of
- * concurrent producers.  Every reservation must be submitted or discarded
- * soon: the consumer waits at the oldest open one.  In an overwrite ring,
- * a reservation still open a whole lap later makes every producer drop
- * until it closes: hold one with preemption disabled.
+ * concurrent producers.  A successful reservation disables preemption until
+ * logbuf_submit() or logbuf_discard() (as ring_buffer_lock_reserve() does):
+ * the consumer waits at the oldest open reservation, and in an overwrite
+ * ring every producer drops while the oldest record is still open a lap
+ * later, so a reservation must never be held across a preemption.  The
+ * caller may therefore call this from preemptible context (syscall
+ * tracepoints run preemptible from Linux 6.13), but must not sleep, fault
+ * or block before it submits or discards.
  *
  * Return: @len writable bytes, or NULL if the record was dropped (ring
  * full, consumer gone, ring broken, or a bad @len); drops are counted.
+ * Preemption is left as it was when NULL is returned.
  */
 void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 {
@@ -132,6 +138,8 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 		logbuf_kprod_drop(r);
 		return NULL;
 	}
+	/* Enabled again by logbuf_submit() or logbuf_discard(). */
+	preempt_disable_notrace();
 	if (logbuf_kring_overwrite(r)) {
 		/* Never looks at the consumer: no cached head to keep. */
 		err = __logbuf_ow_claim(&kp->rv, kp->key, &ps, len, &data);
@@ -142,6 +150,7 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 			WRITE_ONCE(kp->head, ps.head);
 	}
 	if (err) {
+		preempt_enable_notrace();
 		if (err == -EBADMSG)
 			logbuf_kprod_broken(r);
 		logbuf_kprod_drop(r);
@@ -189,6 +198,8 @@ static void logbuf_kprod_notify(struct logbuf_kring *r, u32 flags)
  * @flags: LOGBUF_F_NO_WAKEUP or LOGBUF_F_FORCE_WAKEUP, or 0 to wake the
  *	consumer only if it sleeps.
  *
+ * Enables preemption again (logbuf_reserve() disabled it).
+ *
  * Context: any, NMI included.
  */
 void logbuf_submit(struct logbuf_kring *r, struct logbuf_kclaim *c, u32 flags)
@@ -197,6 +208,8 @@ void logbuf_submit(struct logbuf_kring *r, struct logbuf_kclaim *c, u32 flags)
 
 	/* The commit word is at the same place in either header. */
 	__logbuf_commit(&r->kp->rv, &ps);
+	/* Disabled by logbuf_reserve(). */
+	preempt_enable_notrace();
 	logbuf_kprod_notify(r, flags);
 }
 EXPORT_SYMBOL_GPL(logbuf_submit);
@@ -206,6 +219,8 @@ EXPORT_SYMBOL_GPL(logbuf_submit);
  * @r: the ring.
  * @c: the reservation from logbuf_reserve().
  * @flags: as for logbuf_submit().
+ *
+ * Enables preemption again (logbuf_reserve() disabled it).
  *
  * Context: any, NMI included.
  */
@@ -218,6 +233,8 @@ void logbuf_discard(struct logbuf_kring *r, struct logbuf_kclaim *c,
 		__logbuf_ow_abort(&r->kp->rv, &ps);
 	else
 		__logbuf_abort(&r->kp->rv, &ps);
+	/* Disabled by logbuf_reserve(). */
+	preempt_enable_notrace();
 	logbuf_kprod_notify(r, flags);
 }
 EXPORT_SYMBOL_GPL(logbuf_discard);

@@ -31,6 +31,16 @@ mountpoint -q /sys/kernel/tracing ||
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 udevadm settle 2>/dev/null
 [ -e /dev/logbuf ] || sleep 1
+# A guest booted for its preemption model must have it, or the tests that
+# need it prove nothing (PREEMPT_DYNAMIC shows the model in use in parens).
+preempt_model() {
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+	cat /sys/kernel/debug/sched/preempt &&
+		grep -q "($LOGBUF_EXPECT_PREEMPT)" /sys/kernel/debug/sched/preempt
+}
+[ -n "${LOGBUF_EXPECT_PREEMPT:-}" ] &&
+	single "guest_preempt_$LOGBUF_EXPECT_PREEMPT" preempt_model
 for t in "$B"/selftests/*_test; do
 	frame "vm/$(basename "$t")" "$t"
 done
