@@ -41,6 +41,16 @@ hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * 6.16 made sysfs bin_attribute callbacks and attribute_group.bin_attrs
+ * take const attributes.
+ */
+#if KERNEL_VERSION(6, 16, 0) > LINUX_VERSION_CODE
+#define LOGBUF_BIN_ATTR_CONST
+#else
+#define LOGBUF_BIN_ATTR_CONST	const
+#endif
+
 /* 6.3 made vma->vm_flags read-only and added accessors. */
 #if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)

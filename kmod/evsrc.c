@@ -18,7 +18,10 @@
 #include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/path.h>
 #include <linux/perf_event.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -128,8 +131,8 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	e->ev.type = LOGBUF_EV_RAW;
 	e->ev.size = total;
 	e->ev.cpu = raw_smp_processor_id();
-	e->ev.pid = task_pid_nr(t);
-	e->ev.tgid = task_tgid_nr(t);
+	e->ev.pid = logbuf_set_pid(src->set, t);
+	e->ev.tgid = logbuf_set_tgid(src->set, t);
 	e->id = event->attr.config;
 	e->raw_size = size;
 	memcpy(e->raw, raw->frag.data, size);
@@ -165,14 +168,48 @@ static void logbuf_evsrc_free(struct logbuf_evsrc *src)
  * event (perf found it by id).  The instance and the event stay while we
  * hold the file.
  */
+/*
+ * May the caller use the event in the instance?  Only if it may write the
+ * event's filter file there, as tracefs shows it to the caller at
+ * /sys/kernel/tracing: the lookup runs as the caller (its mounts, its
+ * credentials), so a caller who may not look inside tracefs pins nothing
+ * and learns nothing about which instances exist (-EACCES for any name).
+ * Nobody else has a say in the filter the handler runs.
+ */
+static int logbuf_evsrc_may_use(const char *instance, const char *system,
+				const char *event)
+{
+	struct path path;
+	char *name;
+	int err;
+
+	name = kasprintf(GFP_KERNEL,
+			 "/sys/kernel/tracing/instances/%s/events/%s/%s/filter",
+			 instance, system, event);
+	if (!name)
+		return -ENOMEM;
+	err = kern_path(name, LOOKUP_FOLLOW, &path);
+	kfree(name);
+	if (err)
+		return err;
+	err = path_permission(&path, MAY_WRITE);
+	path_put(&path);
+	return err;
+}
+
 static int logbuf_evsrc_file(struct logbuf_evctx *ctx, const char *instance,
 			     struct perf_event *ev)
 {
 	struct trace_event_call *call = ev->tp_event;
 	struct trace_event_file *file;
+	int err;
 
 	if (!call || !call->class || !call->class->system)
 		return -EINVAL;
+	err = logbuf_evsrc_may_use(instance, call->class->system,
+				   trace_event_name(call));
+	if (err)
+		return err;
 	file = trace_get_event_file(instance, call->class->system,
 				    trace_event_name(call));
 	if (IS_ERR(file))
@@ -323,8 +360,11 @@ static int logbuf_evsrc_pid(s32 pid, pid_t *global)
  *
  * Return: 0; -EPERM without CAP_PERFMON or CAP_SYS_ADMIN; -EBUSY if
  * events are attached already; -EINVAL for a bad count, CPU set, filter,
- * ring set, empty instance name, or an id that names no trace event
- * (perf's answer); -ENOENT for an instance that does not exist; -E2BIG
+ * ring set, instance name that is empty or not a name ("/", "." or ".."),
+ * or an id that names no trace event (perf's answer); -ENOENT for an
+ * instance that does not exist (or tracefs not at /sys/kernel/tracing);
+ * -EACCES if the caller may not write the event's filter file in the
+ * instance; -E2BIG
  * for an instance name of LOGBUF_INSTANCE_MAX bytes or more; -ESRCH,
  * -EBADF, -EFAULT, -ENOMEM.
  */
@@ -363,7 +403,9 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 		if (IS_ERR(instance))
 			return PTR_ERR(instance) == -EINVAL ? -E2BIG :
 							      PTR_ERR(instance);
-		if (!*instance) {
+		/* A name, never a path (the permission check walks one). */
+		if (!*instance || strchr(instance, '/') ||
+		    !strcmp(instance, ".") || !strcmp(instance, "..")) {
 			kfree(instance);
 			return -EINVAL;
 		}

@@ -6,6 +6,9 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -43,9 +46,11 @@ struct logbuf_evsrc;
  * @evsrc: trace events attached by id (evsrc.c; under its lock).
  * @user: the creator's user, whose RLIMIT_MEMLOCK the pages are charged
  *	to (NULL when the creator had CAP_IPC_LOCK: not charged).
- * @uid: the creator's uid, in the initial user namespace: the owner shown
- *	in the trace event and in /sys/class/misc/logbuf/rings.
- * @pid: the creator's pid (global), for the same listing.
+ * @owner: the creator's uid: who sees the ring in
+ *	/sys/class/misc/logbuf/rings (and as whom, in the reader's
+ *	namespace).
+ * @uid: @owner in the initial user namespace, for the trace event.
+ * @creator: the creator process (a reference), for the same listing.
  * @rcu: frees the struct after lookups by id are done with it.
  */
 struct logbuf_kring {
@@ -72,8 +77,9 @@ struct logbuf_kring {
 	struct logbuf_set *tp_set;
 	struct logbuf_evsrc *evsrc;
 	struct user_struct *user;
+	kuid_t owner;
 	u32 uid;
-	pid_t pid;
+	struct pid *creator;
 	struct rcu_head rcu;
 };
 
@@ -119,10 +125,13 @@ void logbuf_evsrc_detach(struct logbuf_kring *r);
 
 /**
  * struct logbuf_set - where an event source's records go
+ * @ns: the attaching task's pid namespace (a reference): records carry
+ *	thread and process ids as it sees them, 0 for tasks outside it.
  * @nr: rings in @rings, 1 .. nr_cpu_ids.
  * @rings: an event on CPU c goes into @rings[c % @nr]; one reference each.
  */
 struct logbuf_set {
+	struct pid_namespace *ns;
 	unsigned int nr;
 	struct logbuf_kring *rings[];
 };
@@ -144,6 +153,23 @@ static inline struct logbuf_kring *logbuf_set_ring(struct logbuf_set *set)
 	unsigned int cpu = raw_smp_processor_id();
 
 	return set->rings[likely(cpu < set->nr) ? cpu : cpu % set->nr];
+}
+
+/*
+ * @t's thread id and process id as the attaching task sees them (perf's
+ * rule, perf_event_pid()): 0 for a task outside its pid namespace.  Any
+ * context: the lookup is RCU, which NMIs may use.
+ */
+static inline u32 logbuf_set_pid(const struct logbuf_set *set,
+				 struct task_struct *t)
+{
+	return task_pid_nr_ns(t, set->ns);
+}
+
+static inline u32 logbuf_set_tgid(const struct logbuf_set *set,
+				  struct task_struct *t)
+{
+	return task_tgid_nr_ns(t, set->ns);
 }
 
 #endif /* _KMOD_LOGBUF_H */

@@ -9,10 +9,14 @@
 #include <linux/device.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/uidgid.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include "logbuf.h"
@@ -83,6 +87,7 @@ static void logbuf_kring_free(struct logbuf_kring *r)
 	/* Pages still mapped somewhere keep their own references. */
 	logbuf_free_pages(r->pages, r->nr_pages);
 	logbuf_uncharge(r->user, r->nr_pages);
+	put_pid(r->creator);
 	atomic_long_sub(r->nr_pages, &logbuf_nr_pages);
 	atomic_long_dec(&logbuf_nr_rings);
 	kfree_rcu(r, rcu);
@@ -179,8 +184,9 @@ struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 	r->pages = pages;
 	r->vaddr = vaddr;
 	r->user = user;
-	r->uid = from_kuid_munged(&init_user_ns, current_uid());
-	r->pid = task_tgid_nr(current);
+	r->owner = current_uid();
+	r->uid = from_kuid_munged(&init_user_ns, r->owner);
+	r->creator = get_pid(task_tgid(current));
 	r->rv.meta = vaddr + LOGBUF_PGOFF_META * PAGE_SIZE;
 	r->rv.cons = vaddr + LOGBUF_PGOFF_CONS * PAGE_SIZE;
 	r->rv.prod = vaddr + LOGBUF_PGOFF_PROD * PAGE_SIZE;
@@ -333,41 +339,75 @@ int logbuf_kring_ready(struct logbuf_kring *r)
 }
 
 /*
- * /sys/class/misc/logbuf/rings: one line per ring, for administrators and
- * logbuf list: id, creator's uid and pid, LOGBUF_RING_* flags, the kernel's
- * LOGBUF_STATE_* bits, capacity, pages held, records kernel producers
- * dropped, corruptions found.
+ * Whom the listing shows a ring: the ring's creator's user (as the file's
+ * opener is) or an opener with CAP_SYS_ADMIN.  The opener's credentials,
+ * not the reader's: a file opened unprivileged and handed to a privileged
+ * reader shows no more (kallsyms' rule).
  */
-static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
+static bool logbuf_rings_visible(const struct file *file,
+				 const struct logbuf_kring *r)
 {
+	return uid_eq(r->owner, file->f_cred->uid) ||
+	       file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/*
+ * /sys/class/misc/logbuf/rings: one line per ring the reader may see, for
+ * administrators and logbuf list: id, creator's uid (in the opener's user
+ * namespace) and process id (in the reader's pid namespace, 0 outside it),
+ * LOGBUF_RING_* flags, the kernel's LOGBUF_STATE_* bits, capacity, pages
+ * held, records kernel producers dropped, corruptions found.  Made anew
+ * for each read (at most a page).
+ */
+static ssize_t rings_read(struct file *file, struct kobject *kobj,
+			  LOGBUF_BIN_ATTR_CONST struct bin_attribute *attr,
+			  char *out, loff_t off, size_t count)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct user_namespace *uns = file->f_cred->user_ns;
 	struct logbuf_kring *r;
 	unsigned long id, more = 0;
+	ssize_t ret;
+	char *buf;
 	int len;
 
-	len = sysfs_emit(buf, "%-10s %-10s %-8s %-6s %-6s %-12s %-8s %-10s %s\n",
-			 "id", "uid", "pid", "flags", "state", "capacity",
-			 "pages", "dropped", "errors");
+	buf = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = scnprintf(buf, PAGE_SIZE,
+			"%-10s %-10s %-8s %-6s %-6s %-12s %-8s %-10s %s\n",
+			"id", "uid", "pid", "flags", "state", "capacity",
+			"pages", "dropped", "errors");
 	rcu_read_lock();
 	xa_for_each(&logbuf_rings, id, r) {
+		if (!logbuf_rings_visible(file, r))
+			continue;
 		/* Keep room for the last line. */
 		if (len > PAGE_SIZE - 128) {
 			more++;
 			continue;
 		}
-		len += sysfs_emit_at(buf, len,
-				     "%-10llu %-10u %-8d %-6x %-6x %-12llu %-8u %-10lld %lld\n",
-				     r->id, r->uid, r->pid, r->flags,
-				     atomic_read(&r->kstate), r->capacity,
-				     r->nr_pages, atomic64_read(&r->dropped),
-				     atomic64_read(&r->errors));
+		len += scnprintf(buf + len, PAGE_SIZE - len,
+				 "%-10llu %-10u %-8d %-6x %-6x %-12llu %-8u %-10lld %lld\n",
+				 r->id, from_kuid_munged(uns, r->owner),
+				 pid_nr_ns(r->creator, ns), r->flags,
+				 atomic_read(&r->kstate), r->capacity,
+				 r->nr_pages, atomic64_read(&r->dropped),
+				 atomic64_read(&r->errors));
 	}
 	rcu_read_unlock();
 	if (more)
-		len += sysfs_emit_at(buf, len, "... %lu more\n", more);
-	return len;
+		len += scnprintf(buf + len, PAGE_SIZE - len, "... %lu more\n",
+				 more);
+	ret = memory_read_from_buffer(out, count, &off, buf, len);
+	free_page((unsigned long)buf);
+	return ret;
 }
-static DEVICE_ATTR_RO(rings);
+
+static LOGBUF_BIN_ATTR_CONST struct bin_attribute logbuf_bin_attr_rings = {
+	.attr = { .name = "rings", .mode = 0444 },
+	.read = rings_read,
+};
 
 /* Totals: rings alive and the kernel memory they hold, in bytes. */
 static ssize_t usage_show(struct device *dev, struct device_attribute *attr,
@@ -380,13 +420,19 @@ static ssize_t usage_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(usage);
 
 static struct attribute *logbuf_dev_attrs[] = {
-	&dev_attr_rings.attr,
 	&dev_attr_usage.attr,
+	NULL,
+};
+
+static LOGBUF_BIN_ATTR_CONST struct bin_attribute *LOGBUF_BIN_ATTR_CONST
+logbuf_dev_bin_attrs[] = {
+	&logbuf_bin_attr_rings,
 	NULL,
 };
 
 static const struct attribute_group logbuf_dev_group = {
 	.attrs = logbuf_dev_attrs,
+	.bin_attrs = logbuf_dev_bin_attrs,
 };
 
 const struct attribute_group *logbuf_dev_groups[] = {

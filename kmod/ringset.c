@@ -6,6 +6,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "logbuf.h"
@@ -17,6 +18,7 @@ void logbuf_set_free(struct logbuf_set *set)
 	for (i = 0; i < set->nr; i++)
 		if (set->rings[i])
 			logbuf_kring_put(set->rings[i]);
+	put_pid_ns(set->ns);
 	kfree(set);
 }
 
@@ -26,6 +28,8 @@ void logbuf_set_free(struct logbuf_set *set)
  * @ring_fds: 0 for @r alone, or a user pointer to @nr_rings consumer-end
  *	descriptors of kernel-producer rings.
  * @nr_rings: 0 with @ring_fds 0, else 1 .. nr_cpu_ids.
+ *
+ * The set takes the caller's pid namespace: the ids records carry.
  *
  * Context: process context, no locks held (it looks descriptors up).
  * Return: the set, holding a reference on each ring, or an ERR_PTR:
@@ -44,6 +48,7 @@ struct logbuf_set *logbuf_set_new(struct logbuf_kring *r, u64 ring_fds,
 	if (!set)
 		return ERR_PTR(-ENOMEM);
 	set->nr = nr;
+	set->ns = get_pid_ns(task_active_pid_ns(current));
 	if (!ring_fds) {
 		kref_get(&r->ref);
 		set->rings[0] = r;

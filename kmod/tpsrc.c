@@ -10,6 +10,8 @@
 #include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
@@ -23,15 +25,16 @@
 
 static DEFINE_MUTEX(logbuf_tp_lock);	/* attach and detach */
 
+/* Ids as the attaching task sees them (logbuf_set_pid()). */
 static void logbuf_ev_fill(struct logbuf_ev *ev, u16 type, u16 size,
-			   struct task_struct *t)
+			   const struct logbuf_set *set, struct task_struct *t)
 {
 	ev->ts_ns = ktime_get_ns();
 	ev->type = type;
 	ev->size = size;
 	ev->cpu = raw_smp_processor_id();
-	ev->pid = task_pid_nr(t);
-	ev->tgid = task_tgid_nr(t);
+	ev->pid = logbuf_set_pid(set, t);
+	ev->tgid = logbuf_set_tgid(set, t);
 }
 
 static void logbuf_tp_switch(void *data, bool preempt,
@@ -39,16 +42,17 @@ static void logbuf_tp_switch(void *data, bool preempt,
 			     struct task_struct *next,
 			     unsigned int prev_state)
 {
-	struct logbuf_kring *r = logbuf_set_ring(data);
+	struct logbuf_set *set = data;
+	struct logbuf_kring *r = logbuf_set_ring(set);
 	struct logbuf_ev_switch *e;
 	struct logbuf_kclaim c;
 
 	e = logbuf_reserve(r, sizeof(*e), &c);
 	if (!e)
 		return;
-	logbuf_ev_fill(&e->ev, LOGBUF_EV_SCHED_SWITCH, sizeof(*e), prev);
-	e->prev_pid = task_pid_nr(prev);
-	e->next_pid = task_pid_nr(next);
+	logbuf_ev_fill(&e->ev, LOGBUF_EV_SCHED_SWITCH, sizeof(*e), set, prev);
+	e->prev_pid = e->ev.pid;
+	e->next_pid = logbuf_set_pid(set, next);
 	e->prev_prio = prev->prio;
 	e->next_prio = next->prio;
 	e->prev_state = prev_state;
@@ -59,10 +63,25 @@ static void logbuf_tp_switch(void *data, bool preempt,
 	logbuf_submit(r, &c, 0);
 }
 
+/* A global pid, as @set's namespace sees it; 0 if it is gone or outside. */
+static u32 logbuf_exec_old_pid(const struct logbuf_set *set, pid_t old_pid)
+{
+	struct pid *pid;
+	u32 nr = 0;
+
+	rcu_read_lock();
+	pid = find_pid_ns(old_pid, &init_pid_ns);
+	if (pid)
+		nr = pid_nr_ns(pid, set->ns);
+	rcu_read_unlock();
+	return nr;
+}
+
 static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 			   struct linux_binprm *bprm)
 {
-	struct logbuf_kring *r = logbuf_set_ring(data);
+	struct logbuf_set *set = data;
+	struct logbuf_kring *r = logbuf_set_ring(set);
 	struct logbuf_ev_exec *e;
 	struct logbuf_kclaim c;
 	u32 n = strnlen(bprm->filename, LOGBUF_EV_EXEC_MAX);
@@ -70,8 +89,13 @@ static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 	e = logbuf_reserve(r, sizeof(*e) + n, &c);
 	if (!e)
 		return;
-	logbuf_ev_fill(&e->ev, LOGBUF_EV_EXEC, sizeof(*e) + n, p);
-	e->old_pid = old_pid;
+	logbuf_ev_fill(&e->ev, LOGBUF_EV_EXEC, sizeof(*e) + n, set, p);
+	/*
+	 * The tracepoint gives the global id the task had before exec (a
+	 * thread other than the leader takes the leader's id): translate.
+	 */
+	e->old_pid = old_pid == task_pid_nr(p) ? e->ev.pid :
+		     logbuf_exec_old_pid(set, old_pid);
 	e->filename_len = n;
 	memcpy(e->filename, bprm->filename, n);
 	logbuf_submit(r, &c, 0);
@@ -79,15 +103,21 @@ static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 
 static void logbuf_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	struct logbuf_kring *r = logbuf_set_ring(data);
+	struct logbuf_set *set = data;
+	struct logbuf_kring *r = logbuf_set_ring(set);
 	struct logbuf_ev_syscall *e;
 	struct logbuf_kclaim c;
 	unsigned long args[6];
 
+	/*
+	 * From 6.13 this probe runs preemptible: logbuf_reserve() keeps
+	 * preemption off until the submit, so no task stopped here can hold
+	 * the ring's oldest claim open.
+	 */
 	e = logbuf_reserve(r, sizeof(*e), &c);
 	if (!e)
 		return;
-	logbuf_ev_fill(&e->ev, LOGBUF_EV_SYS_ENTER, sizeof(*e), current);
+	logbuf_ev_fill(&e->ev, LOGBUF_EV_SYS_ENTER, sizeof(*e), set, current);
 	e->id = id;
 	syscall_get_arguments(current, regs, args);
 	memcpy(e->args, args, sizeof(e->args));
