@@ -15,7 +15,7 @@
 #      65534
 #   6. the Debian packages (make deb, lintian) installed in a 6.1 guest:
 #      DKMS builds the module, modprobe loads it, the tool and a pkg-config
-#      program run
+#      program run (beside the guests of 5: two lanes, one host core each)
 # and ends with the line "N passed, N failed, N skipped" of scripts/tap.awk.
 set -u
 cd "$(dirname "$0")/.."
@@ -128,23 +128,14 @@ vm_suite() {
 # and the newest (sid's) booted preempt=full, where syscall tracepoints run
 # their probes preemptible (from 6.13).  6.12 is built above, not booted:
 # it is neither the oldest nor preemptible in the way that matters.
-vm_tests() {
-	local k v R
-	make -s -C "$KDIR" M="$ROOT/kmod" clean >/dev/null 2>&1
-	make -s kmod KDIR="$KDIR" >"$B/kmod.log" 2>&1 || {
-		single vm/build sh -c "cat '$B/kmod.log'; false"
-		return
-	}
-	vm_suite "/boot/vmlinuz-$kver" "" "$kver"
-	for k in /boot/vmlinuz-6.1.*-rt-amd64; do
-		[ -e "$k" ] || continue
-		v=${k#/boot/vmlinuz-}
-		if [ -f "$B/kmod-$v/logbuf.ko" ]; then
-			vm_suite "$k" "$B/kmod-$v" "$v"
-		else
-			single "$v/modules" false
-		fi
-	done
+#
+# A TCG guest runs on one host thread (vm-run.sh), so two lanes run side
+# by side on two cores, each guest with logs of its own: 6.1 then the
+# newest, and PREEMPT_RT then the packages' guest.  Their results are
+# printed lane after lane, in that order.
+vm_lane_a() {
+	local R v
+	LOGBUF_VM_NAME=vm-6.1 vm_suite "/boot/vmlinuz-$kver" "" "$kver"
 	R=$(scripts/chroot.sh sid 2>/dev/null | tail -n1)
 	v=$(ls "$R/lib/modules" 2>/dev/null | sort -V | tail -n1)
 	if [ -z "$v" ] || [ ! -f "$R/boot/vmlinuz-$v" ] ||
@@ -154,8 +145,35 @@ vm_tests() {
 	fi
 	# virtme-ng loads the guest kernel's own modules from /lib/modules.
 	[ -e "/lib/modules/$v" ] || ln -s "$R/lib/modules/$v" "/lib/modules/$v"
-	LOGBUF_VNG_OPTS="--append preempt=full" vm_suite "$R/boot/vmlinuz-$v" \
-		"$B/kmod-$v" "$v-preempt_full" LOGBUF_EXPECT_PREEMPT=full
+	LOGBUF_VM_NAME=vm-newest LOGBUF_VNG_OPTS="--append preempt=full" \
+		vm_suite "$R/boot/vmlinuz-$v" "$B/kmod-$v" "$v-preempt_full" \
+		LOGBUF_EXPECT_PREEMPT=full
+}
+
+vm_lane_b() {
+	local k v
+	for k in /boot/vmlinuz-6.1.*-rt-amd64; do
+		[ -e "$k" ] || continue
+		v=${k#/boot/vmlinuz-}
+		if [ -f "$B/kmod-$v/logbuf.ko" ]; then
+			LOGBUF_VM_NAME=vm-rt vm_suite "$k" "$B/kmod-$v" "$v"
+		else
+			single "$v/modules" false
+		fi
+	done
+	scripts/pkg-check.sh "/boot/vmlinuz-$kver"
+}
+
+vm_tests() {
+	make -s -C "$KDIR" M="$ROOT/kmod" clean >/dev/null 2>&1
+	make -s kmod KDIR="$KDIR" >"$B/kmod.log" 2>&1 || {
+		single vm/build sh -c "cat '$B/kmod.log'; false"
+		return
+	}
+	vm_lane_a >"$B/lane-a.log" 2>&1 &
+	vm_lane_b >"$B/lane-b.log" 2>&1
+	wait
+	cat "$B/lane-a.log" "$B/lane-b.log"
 }
 
 # The module for every kernel this machine has or caches; the modules of
@@ -196,10 +214,10 @@ kmod_all() {
 	single fuzz/ring_fuzz_60s fuzz_short
 	frame model/spin scripts/model-check.sh "$B/model"
 	vm_tests
-	scripts/pkg-check.sh "/boot/vmlinuz-$kver"
 } 2>&1 | tee "$LOG" | grep -av '^#  *\(RUN\|OK\) '
 
 awk -f scripts/tap.awk "$LOG" | tail -n 1 >"$B/summary"
 awk -f scripts/tap.awk "$LOG" | grep '^# ' || true
+echo "# make check took $((SECONDS / 60)) min $((SECONDS % 60)) s (budget: 30 min)"
 cat "$B/summary"
 grep -q ' 0 failed' "$B/summary"

@@ -15,7 +15,10 @@ shift 3
 
 # The guest also writes its results into the build directory (--rwdir,
 # seen in the guest as /tmp/logbuf-out): the console can lose its tail.
-rm -f "$B/vm-guest.log"
+# Its logs are $LOGBUF_VM_NAME-{guest,console,dmesg}.log (default vm-):
+# two guests may run at once, each on a host core of its own.
+name=${LOGBUF_VM_NAME:-vm}
+rm -f "$B/$name-guest.log"
 # The modules: built in the tree, or all four in $LOGBUF_MODULES.
 if [ -n "${LOGBUF_MODULES:-}" ]; then
 	mods=$LOGBUF_MODULES
@@ -44,13 +47,13 @@ fi
 timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory "$mem" \
 	-v --append loglevel=4 ${LOGBUF_VNG_OPTS:-} \
 	--rwdir="/tmp/logbuf-out=$B" --exec \
-	"$* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
+	"LOGBUF_VM_NAME=$name $* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
 	"--qemu-opts=-accel tcg,thread=single" \
-	</dev/null >"$B/vm-console.log" 2>&1
+	</dev/null >"$B/$name-console.log" 2>&1
 rc=$?
-if grep -q '^### BEGIN taint_clean' "$B/vm-guest.log" 2>/dev/null; then
-	cat "$B/vm-guest.log"
+if grep -q '^### BEGIN taint_clean' "$B/$name-guest.log" 2>/dev/null; then
+	cat "$B/$name-guest.log"
 else
-	cat "$B/vm-console.log"
+	cat "$B/$name-console.log"
 	printf '### BEGIN vm/completed\n1..1\n# vng exited %s\nnot ok 1 vm/completed\n### END vm/completed rc=0\n' "$rc"
 fi

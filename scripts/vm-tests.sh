@@ -17,12 +17,14 @@ OUT=${6:-}
 
 # shellcheck source=scripts/tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
+# Log names: $LOGBUF_VM_NAME (vm-run.sh's; guests may run side by side).
+NAME=${LOGBUF_VM_NAME:-vm}
 [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ] &&
-	tee_self "$OUT" vm-guest.log "$0" "$@"
+	tee_self "$OUT" "$NAME-guest.log" "$0" "$@"
 
 echo "# guest kernel $(uname -r), $(nproc) cpus"
 # The kernel log as it happens, so that a guest that stalls still says why.
-[ -n "$OUT" ] && { dmesg -w >"$OUT/vm-dmesg.log" 2>&1 & }
+[ -n "$OUT" ] && { dmesg -w >"$OUT/$NAME-dmesg.log" 2>&1 & }
 taint0=$(cat /proc/sys/kernel/tainted)
 single insmod insmod "$KO"
 single insmod_testsink insmod "$SINK"
