@@ -19,7 +19,9 @@ drain		-		pass	kernel_drain_delivers_the_last_record
 drain		-DOLD_DRAIN	fail	old_kernel_drain_loses_the_last_record
 drain		-DBOUND_IS_EMPTY	fail	drain_bound_taken_for_empty_loses_records
 overwrite	-		pass	overwrite_producers_stopped_anywhere_never_break_the_ring
-overwrite	-DOLD_PASS	fail	old_overwrite_pass_breaks_on_a_newer_laps_bytes"
+overwrite	-DOLD_PASS	fail	old_overwrite_pass_breaks_on_a_newer_laps_bytes
+doorbell	-		pass	no_barrier_doorbell_delivers_within_one_slow_tick
+doorbell	-DSLEEP_WHEN_ARMED	fail	armed_drain_that_sleeps_strands_a_record"
 
 n=$(echo "$checks" | wc -l)
 echo "1..$n"
