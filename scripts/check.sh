@@ -130,12 +130,22 @@ vm_suite() {
 # it is neither the oldest nor preemptible in the way that matters.
 #
 # A TCG guest runs on one host thread (vm-run.sh), so two lanes run side
-# by side on two cores, each guest with logs of its own: 6.1 then the
-# newest, and PREEMPT_RT then the packages' guest.  Their results are
-# printed lane after lane, in that order.
+# by side on two cores, each guest with logs of its own: the three suites
+# (6.1, PREEMPT_RT, the newest) in one, the packages' check (make deb, then
+# a guest where DKMS builds the module: the longest single step) in the
+# other.  Their results are printed lane after lane, in that order.
 vm_lane_a() {
-	local R v
+	local R k v
 	LOGBUF_VM_NAME=vm-6.1 vm_suite "/boot/vmlinuz-$kver" "" "$kver"
+	for k in /boot/vmlinuz-6.1.*-rt-amd64; do
+		[ -e "$k" ] || continue
+		v=${k#/boot/vmlinuz-}
+		if [ -f "$B/kmod-$v/logbuf.ko" ]; then
+			LOGBUF_VM_NAME=vm-rt vm_suite "$k" "$B/kmod-$v" "$v"
+		else
+			single "$v/modules" false
+		fi
+	done
 	R=$(scripts/chroot.sh sid 2>/dev/null | tail -n1)
 	v=$(ls "$R/lib/modules" 2>/dev/null | sort -V | tail -n1)
 	if [ -z "$v" ] || [ ! -f "$R/boot/vmlinuz-$v" ] ||
@@ -151,16 +161,6 @@ vm_lane_a() {
 }
 
 vm_lane_b() {
-	local k v
-	for k in /boot/vmlinuz-6.1.*-rt-amd64; do
-		[ -e "$k" ] || continue
-		v=${k#/boot/vmlinuz-}
-		if [ -f "$B/kmod-$v/logbuf.ko" ]; then
-			LOGBUF_VM_NAME=vm-rt vm_suite "$k" "$B/kmod-$v" "$v"
-		else
-			single "$v/modules" false
-		fi
-	done
 	scripts/pkg-check.sh "/boot/vmlinuz-$kver"
 }
 
