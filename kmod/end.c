@@ -130,7 +130,15 @@ static long logbuf_doorbell(struct logbuf_end *end)
 	if (st & (LOGBUF_STATE_NO_CONS | LOGBUF_STATE_BROKEN))
 		return -EPIPE;
 	atomic64_inc(&r->doorbells);
-	if (logbuf_kring_test_clear_waiting(r)) {
+	if (r->kc && logbuf_kcons_tracer_ctx(r)->tracer) {
+		/*
+		 * A tracer's ring rings when it saw WAITING, or when it is
+		 * full: either way its tracer ticks now.
+		 */
+		if (logbuf_kring_test_clear_waiting(r))
+			atomic64_inc(&r->wakeups);
+		logbuf_kcons_kick(r);
+	} else if (logbuf_kring_test_clear_waiting(r)) {
 		atomic64_inc(&r->wakeups);
 		if (r->kc)
 			logbuf_kcons_kick(r);
@@ -172,7 +180,7 @@ long logbuf_copy_in(void *karg, size_t ksize, void __user *uarg, u32 min)
  * (at least @min bytes), gets min(its size, ours), and learns our size
  * through the size field.
  */
-static long logbuf_copy_out(void __user *uarg, void *karg, u32 ksize, u32 min)
+long logbuf_copy_out(void __user *uarg, void *karg, u32 ksize, u32 min)
 {
 	u32 usize;
 

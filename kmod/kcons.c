@@ -39,6 +39,9 @@
  * @done: the ring reference of the consumer was dropped.
  * @cpu: the CPU the drain runs on while it is online, so that a ring's
  *	trace events stay in one per-CPU trace buffer, in ring order.
+ * @tr: @tr.tracer is the tracer whose ticks drain this ring (tracer.c),
+ *	or NULL: the drain is then this consumer's own work, queued by
+ *	doorbells.
  */
 struct logbuf_kcons {
 	struct logbuf_kring *ring;
@@ -49,31 +52,34 @@ struct logbuf_kcons {
 	void *priv;
 	bool done;
 	int cpu;
+	struct logbuf_tracer_ring_ctx tr;
 };
 
 static void logbuf_deliver(struct logbuf_kring *r, struct logbuf_kcons *kc,
 			   const void *data, u32 len)
 {
-	if (kc->ops)
+	if (kc->tr.tracer)
+		logbuf_tracer_record(r, &kc->tr, data, len);
+	else if (kc->ops)
 		kc->ops->record(kc->priv, r->id, data, len);
 	else
 		trace_logbuf_record(r->id, r->uid, data, len);
 }
-
-enum logbuf_drain_next { DRAIN_MORE, DRAIN_IDLE, DRAIN_DONE, DRAIN_BROKEN };
 
 /*
  * No record at the head.  @gone: NO_PROD was seen (acquire) before the
  * look that found the head empty, so that look saw every commit there will
  * ever be (Documentation/userspace-api/logbuf.rst, "The last record").
  * Then step over dead claims (DRAIN_MORE: look again), or finish.  Without
- * @gone, announce the sleep and look again: DRAIN_MORE if a record came in
- * between, else DRAIN_IDLE until the doorbell or the last producer's close
- * queues the work again.
+ * @gone and with @arm, announce the sleep and look again: DRAIN_MORE if a
+ * record came in between, else DRAIN_IDLE until the doorbell or the last
+ * producer's close queues the work again.  Without @arm (a tracer's tick),
+ * DRAIN_IDLE at once: the tracer arms all its rings together, and only
+ * after a tick that found nothing (tracer.c).
  */
 static enum logbuf_drain_next logbuf_kcons_idle(struct logbuf_kring *r,
 						struct logbuf_kcons *kc,
-						bool gone)
+						bool gone, bool arm)
 {
 	u64 head = kc->cs.head;
 	s64 n;
@@ -90,29 +96,37 @@ static enum logbuf_drain_next logbuf_kcons_idle(struct logbuf_kring *r,
 		}
 		return n == -EBADMSG ? DRAIN_BROKEN : DRAIN_DONE;
 	}
+	if (!arm)
+		return DRAIN_IDLE;
 	/* Pairs with the producers' barrier in logbuf_ring_notify(). */
 	logbuf_kring_set_waiting(r);
 	return logbuf_kring_ready(r) > 0 ? DRAIN_MORE : DRAIN_IDLE;
 }
 
-static void logbuf_kcons_work(struct work_struct *work)
+/**
+ * logbuf_kcons_drain() - deliver what the ring holds, within one budget
+ * @r: a kernel-consumer ring.
+ * @arm: when the ring is empty, set WAITING and look again (a doorbell
+ *	ring); false for a tracer's tick: a tracer arms all its rings at
+ *	once, after a tick that found nothing (tracer.c).
+ * @records: out: records delivered.
+ *
+ * Context: process context, @r->kc->lock held, the consumer not done.
+ * Return: what to do next; DRAIN_MORE when the budget ran out first.
+ */
+enum logbuf_drain_next logbuf_kcons_drain(struct logbuf_kring *r, bool arm,
+					  unsigned int *records)
 {
-	struct logbuf_kcons *kc = container_of(work, struct logbuf_kcons, work);
 	enum logbuf_drain_next next = DRAIN_MORE;
-	struct logbuf_kring *r = kc->ring;
-	unsigned int records = 0;
-	bool finished = false;
+	struct logbuf_kcons *kc = r->kc;
+	u64 start = kc->cs.head;
 	const void *data;
-	u64 start;
 	u32 len, st;
 	int err;
 
-	mutex_lock(&kc->lock);
-	if (kc->done)
-		goto out_unlock;
-	start = kc->cs.head;
+	*records = 0;
 	while (next == DRAIN_MORE) {
-		if (records >= LOGBUF_DRAIN_RECORDS ||
+		if (*records >= LOGBUF_DRAIN_RECORDS ||
 		    kc->cs.head - start >= LOGBUF_DRAIN_BYTES)
 			break;
 		/*
@@ -130,7 +144,7 @@ static void logbuf_kcons_work(struct work_struct *work)
 		if (!err) {
 			logbuf_deliver(r, kc, data, len);
 			__logbuf_advance(&r->rv, &kc->cs);
-			records++;
+			(*records)++;
 			continue;
 		}
 		if (err == -EBADMSG) {
@@ -140,27 +154,78 @@ static void logbuf_kcons_work(struct work_struct *work)
 			next = DRAIN_BROKEN;
 			break;
 		}
-		next = logbuf_kcons_idle(r, kc, st & LOGBUF_STATE_NO_PROD);
+		next = logbuf_kcons_idle(r, kc, st & LOGBUF_STATE_NO_PROD, arm);
 	}
 	__logbuf_publish_head(&r->rv, &kc->cs);
-	if (next == DRAIN_MORE) {
+	return next;
+}
+
+/**
+ * logbuf_kcons_settle() - after a drain: is this consumer finished?
+ * @r: the ring.
+ * @next: what logbuf_kcons_drain() returned, not DRAIN_MORE.
+ *
+ * Context: @r->kc->lock held.
+ * Return: true if the consumer is done now; the caller then drops the
+ * consumer's ring reference, after unlocking.
+ */
+bool logbuf_kcons_settle(struct logbuf_kring *r, enum logbuf_drain_next next)
+{
+	/*
+	 * Done only on the evidence of a look made after NO_PROD was seen:
+	 * no producer can ever commit again and nothing committed is left.
+	 * (A broken ring is never read again.)
+	 */
+	if (next == DRAIN_DONE ||
+	    (next == DRAIN_BROKEN &&
+	     (atomic_read(&r->kstate) & LOGBUF_STATE_NO_PROD))) {
+		r->kc->done = true;
+		return true;
+	}
+	return false;
+}
+
+/* The kernel consumer of @r, if not done (held by the caller). */
+bool logbuf_kcons_lock(struct logbuf_kring *r)
+{
+	mutex_lock(&r->kc->lock);
+	if (!r->kc->done)
+		return true;
+	mutex_unlock(&r->kc->lock);
+	return false;
+}
+
+void logbuf_kcons_unlock(struct logbuf_kring *r)
+{
+	mutex_unlock(&r->kc->lock);
+}
+
+/* Bytes committed or claimed past the drain's head (a hint: racy). */
+u64 logbuf_kcons_backlog(struct logbuf_kring *r)
+{
+	return READ_ONCE(r->rv.prod->tail) - r->kc->cs.head;
+}
+
+static void logbuf_kcons_work(struct work_struct *work)
+{
+	struct logbuf_kcons *kc = container_of(work, struct logbuf_kcons, work);
+	struct logbuf_kring *r = kc->ring;
+	enum logbuf_drain_next next;
+	bool finished = false;
+	unsigned int records;
+
+	if (!logbuf_kcons_lock(r))
+		goto out_put;
+	next = logbuf_kcons_drain(r, true, &records);
+	if (next == DRAIN_MORE)
 		/* Out of budget with records left: let others run, go on. */
 		logbuf_kcons_kick(r);
-	} else if (next == DRAIN_DONE ||
-		   (next == DRAIN_BROKEN &&
-		    (atomic_read(&r->kstate) & LOGBUF_STATE_NO_PROD))) {
-		/*
-		 * Done only on the evidence of a look made after NO_PROD was
-		 * seen: no producer can ever commit again and nothing
-		 * committed is left.  (A broken ring is never read again.)
-		 */
-		kc->done = true;
-		finished = true;
-	}
-out_unlock:
-	mutex_unlock(&kc->lock);
+	else
+		finished = logbuf_kcons_settle(r, next);
+	logbuf_kcons_unlock(r);
 	if (finished)
 		logbuf_kring_put(r);
+out_put:
 	/* This run's reference (logbuf_kcons_kick()); may free the ring. */
 	logbuf_kring_put(r);
 }
@@ -176,6 +241,12 @@ void logbuf_kcons_kick(struct logbuf_kring *r)
 {
 	int cpu = r->kc->cpu;
 	bool queued;
+
+	if (r->kc->tr.tracer) {
+		/* A tracer's ring: the tracer's tick drains it, now. */
+		logbuf_tracer_kick(r->kc->tr.tracer);
+		return;
+	}
 
 	kref_get(&r->ref);
 	if (cpu_online(cpu))
@@ -210,6 +281,8 @@ int logbuf_kcons_new(struct logbuf_kring *r)
 /* Free the consumer of a ring being freed (its work cannot be queued). */
 void logbuf_kcons_free(struct logbuf_kring *r)
 {
+	if (r->kc && r->kc->tr.tracer)
+		logbuf_tracer_put(r->kc->tr.tracer);
 	kfree(r->kc);
 }
 
@@ -300,3 +373,9 @@ int logbuf_sink_detach(u64 ring_id)
 	return err;
 }
 EXPORT_SYMBOL_GPL(logbuf_sink_detach);
+
+/* The tracer part of @r's kernel consumer. */
+struct logbuf_tracer_ring_ctx *logbuf_kcons_tracer_ctx(struct logbuf_kring *r)
+{
+	return &r->kc->tr;
+}

@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -108,8 +109,51 @@ int logbuf_kring_ready(struct logbuf_kring *r);
 struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
 struct logbuf_kring *logbuf_end_kprod_get(int fd);
 long logbuf_copy_in(void *karg, size_t ksize, void __user *uarg, u32 min);
+long logbuf_copy_out(void __user *uarg, void *karg, u32 ksize, u32 min);
+
+enum logbuf_drain_next { DRAIN_MORE, DRAIN_IDLE, DRAIN_DONE, DRAIN_BROKEN };
+
+/**
+ * struct logbuf_tracer_ring_ctx - what a tracer knows of one of its rings
+ * @tracer: the tracer (a reference, dropped when the ring is freed); NULL
+ *	for a ring that is no tracer's.
+ * @ring: the ring.
+ * @node: in the tracer's list while the drain is not done (its lock).
+ * @pid: the creating thread's process id, initial namespace.
+ * @tid: its thread id.
+ */
+struct logbuf_tracer_ring_ctx {
+	struct logbuf_tracer *tracer;
+	struct logbuf_kring *ring;
+	struct list_head node;
+	pid_t pid;
+	pid_t tid;
+};
 
 int logbuf_kcons_new(struct logbuf_kring *r);
+enum logbuf_drain_next logbuf_kcons_drain(struct logbuf_kring *r, bool arm,
+					  unsigned int *records);
+bool logbuf_kcons_settle(struct logbuf_kring *r, enum logbuf_drain_next next);
+bool logbuf_kcons_lock(struct logbuf_kring *r);
+void logbuf_kcons_unlock(struct logbuf_kring *r);
+u64 logbuf_kcons_backlog(struct logbuf_kring *r);
+struct logbuf_tracer_ring_ctx *logbuf_kcons_tracer_ctx(struct logbuf_kring *r);
+
+struct logbuf_tracer;
+long logbuf_tracer_create(void __user *uarg);
+void logbuf_tracer_kick(struct logbuf_tracer *t);
+void logbuf_tracer_put(struct logbuf_tracer *t);
+void logbuf_tracer_record(struct logbuf_kring *r,
+			  struct logbuf_tracer_ring_ctx *ctx,
+			  const void *data, u32 len);
+
+struct logbuf_tev_def;
+int logbuf_tev_declare(const char __user *uname, const char __user *ufields,
+		       char __user *ufull, struct logbuf_tev_def **out);
+int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
+		    const u8 *rec, u32 len, char *scratch);
+int logbuf_tev_init(void);
+void logbuf_tev_exit(void);
 void logbuf_kcons_kick(struct logbuf_kring *r);
 void logbuf_kcons_abandon(struct logbuf_kring *r);
 void logbuf_kcons_free(struct logbuf_kring *r);

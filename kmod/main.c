@@ -116,6 +116,8 @@ static long logbuf_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case LOGBUF_IOC_CREATE:
 		return logbuf_create((struct logbuf_create __user *)arg);
+	case LOGBUF_IOC_TRACER:
+		return logbuf_tracer_create((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -148,9 +150,18 @@ static int __init logbuf_init(void)
 	logbuf_wq = alloc_workqueue("logbuf", LOGBUF_WQ_PERCPU, 0);
 	if (!logbuf_wq)
 		return -ENOMEM;
+	err = logbuf_tev_init();
+	if (err)
+		goto out_wq;
 	err = misc_register(&logbuf_misc);
 	if (err)
-		destroy_workqueue(logbuf_wq);
+		goto out_tev;
+	return 0;
+
+out_tev:
+	logbuf_tev_exit();
+out_wq:
+	destroy_workqueue(logbuf_wq);
 	return err;
 }
 
@@ -158,6 +169,8 @@ static void __exit logbuf_exit(void)
 {
 	misc_deregister(&logbuf_misc);
 	destroy_workqueue(logbuf_wq);
+	/* No ring, tracer or drain is left: the typed events can go. */
+	logbuf_tev_exit();
 }
 
 module_init(logbuf_init);

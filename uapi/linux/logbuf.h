@@ -480,6 +480,108 @@ struct logbuf_attach_events {
 
 #define LOGBUF_INSTANCE_MAX	256
 
+/*
+ * Tracers (LOGBUF_IOC_TRACER): typed events from a program's threads into
+ * the kernel's trace buffer.  A tracer is a file; on it a program declares
+ * events (LOGBUF_IOC_EVENT_NEW), which the module creates as synthetic
+ * trace events (events/synthetic/<name>, with a format file), and makes
+ * one single-producer ring per thread (LOGBUF_IOC_TRACER_RING).  The
+ * kernel drains the tracer's rings on ticks while they are busy and arms
+ * their doorbells only after an idle tick, so a producer commits and then
+ * looks at LOGBUF_STATE_WAITING with a plain load, no barrier
+ * (Documentation/userspace-api/logbuf.rst, "Typed events").
+ *
+ * Each record of a tracer ring is a struct logbuf_tev followed by the
+ * event's field values in the order they were declared, packed:
+ *   s8 u8 s16 u16 s32 u32 s64 u64   the value, native byte order;
+ *   char name[N]                    __u16 length (at most N - 1), bytes;
+ *   char name[]                     __u16 length (at most
+ *                                   LOGBUF_TEV_STR_MAX), bytes;
+ *   u8 name[N]                      N bytes (shown as hex).
+ * A record the kernel cannot decode is counted (logbuf_stats.errors of
+ * its ring) and skipped; it never stops the drain.
+ */
+#define LOGBUF_TEV_NAME_MAX	48	/* an event's name, without NUL */
+#define LOGBUF_TEV_FULL_MAX	64	/* its name in tracefs, with NUL */
+#define LOGBUF_TEV_SPEC_MAX	512	/* the field declarations, with NUL */
+#define LOGBUF_TEV_FIELDS_MAX	16	/* fields, the two implicit ones aside */
+#define LOGBUF_TEV_STR_MAX	1024	/* bytes of a variable string */
+#define LOGBUF_TEV_ARRAY_MAX	256	/* N of char[N] and u8[N] */
+
+/**
+ * struct logbuf_tev - the start of every record in a tracer ring
+ * @event: the event's number in this tracer (LOGBUF_IOC_EVENT_NEW's @id).
+ */
+struct logbuf_tev {
+	__u32 event;
+};
+
+/**
+ * struct logbuf_tracer_new - argument of LOGBUF_IOC_TRACER
+ * @size: sizeof(struct logbuf_tracer_new) as the caller knows it.
+ * @flags: LOGBUF_CREATE_NO_CLOEXEC or 0.
+ * @fd: out: the tracer's file descriptor.
+ * @__pad: must be 0.
+ * @__reserved: must be 0.
+ */
+struct logbuf_tracer_new {
+	__u32 size;
+	__u32 flags;
+	__s32 fd;
+	__u32 __pad;
+	__u64 __reserved[2];
+};
+
+/**
+ * struct logbuf_tracer_ring - argument of LOGBUF_IOC_TRACER_RING
+ * @size: sizeof(struct logbuf_tracer_ring) as the caller knows it.
+ * @flags: LOGBUF_CREATE_NO_CLOEXEC or 0.
+ * @capacity: as struct logbuf_create's (charged to RLIMIT_MEMLOCK).
+ * @prod_fd: out: the producer end of a new single-producer ring whose
+ *	records the kernel drains as this tracer's events, stamped with the
+ *	calling thread's ids.
+ * @__pad: must be 0.
+ * @__reserved: must be 0.
+ */
+struct logbuf_tracer_ring {
+	__u32 size;
+	__u32 flags;
+	__u64 capacity;
+	__s32 prod_fd;
+	__u32 __pad;
+	__u64 __reserved[2];
+};
+
+/**
+ * struct logbuf_event_new - argument of LOGBUF_IOC_EVENT_NEW
+ * @size: sizeof(struct logbuf_event_new) as the caller knows it.
+ * @id: out: the event's number in this tracer, for struct logbuf_tev.
+ * @name: pointer to the event's NUL-terminated name: [A-Za-z_][A-Za-z0-9_]*,
+ *	at most LOGBUF_TEV_NAME_MAX bytes.
+ * @fields: pointer to its NUL-terminated field declarations, as in
+ *	tracefs's synthetic_events: "u64 lat_ns; char path[]; char comm[16]",
+ *	at most LOGBUF_TEV_FIELDS_MAX fields, types as under struct
+ *	logbuf_tev.  Every event also has two fields of its own first:
+ *	pid_t pid and pid_t tid, the producing thread's (initial namespace).
+ * @full_name: out: pointer to LOGBUF_TEV_FULL_MAX bytes for the name the
+ *	event has in tracefs (events/synthetic/<full_name>): @name itself for
+ *	a caller with CAP_SYS_ADMIN, else "u<uid>_" then @name, so that no
+ *	user can take or shadow another's event.  0: not wanted.
+ * @__reserved: must be 0.
+ *
+ * An event lives until the module is unloaded: a program that declares it
+ * again (same owner, same fields) gets the same event.  Another owner's
+ * name, or the same name with other fields: EEXIST.
+ */
+struct logbuf_event_new {
+	__u32 size;
+	__u32 id;
+	__u64 name;
+	__u64 fields;
+	__u64 full_name;
+	__u64 __reserved;
+};
+
 #define LOGBUF_IOC_MAGIC	0xb7
 /* On /dev/logbuf: make a ring and its two ends. */
 #define LOGBUF_IOC_CREATE	_IOWR(LOGBUF_IOC_MAGIC, 0x01, struct logbuf_create)
@@ -502,6 +604,12 @@ struct logbuf_attach_events {
  * The number is fixed; the struct's size field versions it.
  */
 #define LOGBUF_IOC_ATTACH_EVENTS	_IOW(LOGBUF_IOC_MAGIC, 0x07, __u32)
+/* On /dev/logbuf: make a tracer. */
+#define LOGBUF_IOC_TRACER	_IOWR(LOGBUF_IOC_MAGIC, 0x08, struct logbuf_tracer_new)
+/* On a tracer: make the calling thread's ring. */
+#define LOGBUF_IOC_TRACER_RING	_IOWR(LOGBUF_IOC_MAGIC, 0x09, struct logbuf_tracer_ring)
+/* On a tracer: declare a typed event. */
+#define LOGBUF_IOC_EVENT_NEW	_IOWR(LOGBUF_IOC_MAGIC, 0x0a, struct logbuf_event_new)
 /*
  * 0x05 was LOGBUF_IOC_TEST_PRODUCE: kernel test producers are now a
  * selftest module of their own (selftests/kmod/testprod), never part of the

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Typed events: what programs declare through a tracer, created as
+ * synthetic trace events (events/synthetic/<name>, with a format file, that
+ * filters, triggers and trace-cmd know), and a record's binary fields
+ * turned into one such event.
+ *
+ * Who owns what: an event belongs to the uid that declared it first and
+ * lives until the module is unloaded.  Declaring it again with the same
+ * fields (a program restarted) gives the same event; anything else is
+ * EEXIST.  A caller without CAP_SYS_ADMIN gets names prefixed with
+ * "u<uid>_", so no user can take, shadow or remove another's event; there
+ * is no removal at all but the module's unload (deleting a module's
+ * synthetic event resets every trace buffer, which is no user's to do).
+ * max_events and max_events_per_user bound how many there are.
+ */
+#include <linux/cred.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/trace_events.h>
+#include <linux/uaccess.h>
+#include <logbuf/tevent.h>
+#include "logbuf.h"
+
+static unsigned int logbuf_max_events = 256;
+module_param_named(max_events, logbuf_max_events, uint, 0644);
+MODULE_PARM_DESC(max_events, "Typed events all users may declare (default 256)");
+
+static unsigned int logbuf_max_events_per_user = 32;
+module_param_named(max_events_per_user, logbuf_max_events_per_user, uint,
+		   0644);
+MODULE_PARM_DESC(max_events_per_user,
+		 "Typed events one user without CAP_SYS_ADMIN may declare (default 32)");
+
+/**
+ * struct logbuf_tev_def - a declared event
+ * @node: in logbuf_tevs.
+ * @name: its name in tracefs.
+ * @owner: who declared it first.
+ * @nf: declared fields.
+ * @f: the fields.
+ * @file: the top trace instance's file of the event (a reference).
+ */
+struct logbuf_tev_def {
+	struct list_head node;
+	char name[LOGBUF_TEV_FULL_MAX];
+	kuid_t owner;
+	unsigned int nf;
+	struct logbuf_tev_field f[LOGBUF_TEV_FIELDS_MAX];
+	struct trace_event_file *file;
+};
+
+static const struct cred *logbuf_kcred;
+static LIST_HEAD(logbuf_tevs);
+static DEFINE_MUTEX(logbuf_tev_lock);
+static unsigned int logbuf_nr_tevs;
+
+static struct logbuf_tev_def *logbuf_tev_find(const char *name)
+{
+	struct logbuf_tev_def *d;
+
+	list_for_each_entry(d, &logbuf_tevs, node)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+static unsigned int logbuf_tev_count(kuid_t uid)
+{
+	struct logbuf_tev_def *d;
+	unsigned int n = 0;
+
+	list_for_each_entry(d, &logbuf_tevs, node)
+		n += uid_eq(d->owner, uid);
+	return n;
+}
+
+/* The synthetic event's fields: pid and tid, then the declared ones. */
+static int logbuf_tev_create(struct logbuf_tev_def *d)
+{
+	const struct cred *old;
+	struct synth_field_desc *sf;
+	char (*types)[16];
+	unsigned int i;
+	int err = -ENOMEM;
+
+	sf = kcalloc(d->nf + 2, sizeof(*sf), GFP_KERNEL);
+	types = kcalloc(d->nf, sizeof(*types), GFP_KERNEL);
+	if (!sf || !types)
+		goto out;
+	sf[0].type = "pid_t";
+	sf[0].name = "pid";
+	sf[1].type = "pid_t";
+	sf[1].name = "tid";
+	for (i = 0; i < d->nf; i++) {
+		const struct logbuf_tev_field *f = &d->f[i];
+
+		/*
+		 * Strings are dynamic in the trace buffer whatever their
+		 * declared bound (a fixed synthetic string takes 256 bytes);
+		 * byte arrays are shown as hex digits.
+		 */
+		/*
+		 * s8 and s16 are s32 in the trace buffer: the synthetic
+		 * events' printer (and libtraceevent after it) shows a
+		 * narrower signed field as unsigned.  Each field takes 8
+		 * bytes there whatever its size, so this costs nothing.
+		 */
+		if (f->type == LOGBUF_TEV_INT)
+			snprintf(types[i], sizeof(types[i]), "%c%u",
+				 f->is_signed ? 's' : 'u',
+				 f->is_signed && f->size < 4 ? 32 :
+							       f->size * 8);
+		else
+			strscpy(types[i], "char[]", sizeof(types[i]));
+		sf[i + 2].type = types[i];
+		sf[i + 2].name = f->name;
+	}
+	/*
+	 * As the kernel: tracefs makes the event's directory with the
+	 * caller's credentials, which an unprivileged caller's are not
+	 * enough for.  Who may declare what was decided before we got here.
+	 */
+	old = override_creds(logbuf_kcred);
+	err = synth_event_create(d->name, sf, d->nf + 2, THIS_MODULE);
+	if (!err) {
+		d->file = trace_get_event_file(NULL, "synthetic", d->name);
+		if (IS_ERR(d->file)) {
+			err = PTR_ERR(d->file);
+			d->file = NULL;
+			synth_event_delete(d->name);
+		}
+	}
+	revert_creds(old);
+out:
+	kfree(types);
+	kfree(sf);
+	return err;
+}
+
+static bool logbuf_tev_same(const struct logbuf_tev_def *a,
+			    const struct logbuf_tev_def *b)
+{
+	return a->nf == b->nf && !memcmp(a->f, b->f, a->nf * sizeof(a->f[0]));
+}
+
+/**
+ * logbuf_tev_declare() - declare a typed event, or find it again
+ * @uname: its name, user memory.
+ * @ufields: its field declarations, user memory.
+ * @ufull: 0, or LOGBUF_TEV_FULL_MAX bytes of user memory for its name in
+ *	tracefs.
+ * @out: the event.
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL (a bad name or declaration), -E2BIG (too
+ * many fields or bytes), -EEXIST (the name is taken), -ENOSPC (too many
+ * events), or what synth_event_create() returned.
+ */
+int logbuf_tev_declare(const char __user *uname, const char __user *ufields,
+		       char __user *ufull, struct logbuf_tev_def **out)
+{
+	char name[LOGBUF_TEV_NAME_MAX + 1];
+	struct logbuf_tev_def *d, *old;
+	bool admin = capable(CAP_SYS_ADMIN);
+	kuid_t uid = current_euid();
+	char *spec;
+	long n;
+	int err;
+
+	n = strncpy_from_user(name, uname, sizeof(name));
+	if (n < 0)
+		return n;
+	if (n == sizeof(name) || logbuf_tev_name_ok(name))
+		return -EINVAL;
+	spec = kmalloc(LOGBUF_TEV_SPEC_MAX, GFP_KERNEL);
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	err = -ENOMEM;
+	if (!spec || !d)
+		goto out_free;
+	n = strncpy_from_user(spec, ufields, LOGBUF_TEV_SPEC_MAX);
+	err = n < 0 ? n : -EINVAL;
+	if (n < 0 || n == LOGBUF_TEV_SPEC_MAX)
+		goto out_free;
+	err = logbuf_tev_parse(spec, d->f);
+	if (err < 0)
+		goto out_free;
+	d->nf = err;
+	d->owner = uid;
+	if (admin)
+		strscpy(d->name, name, sizeof(d->name));
+	else
+		snprintf(d->name, sizeof(d->name), "u%u_%s",
+			 from_kuid_munged(&init_user_ns, uid), name);
+
+	mutex_lock(&logbuf_tev_lock);
+	old = logbuf_tev_find(d->name);
+	if (old) {
+		err = uid_eq(old->owner, uid) && logbuf_tev_same(old, d) ?
+		      0 : -EEXIST;
+		kfree(d);
+		d = old;
+	} else if (logbuf_nr_tevs >= READ_ONCE(logbuf_max_events) ||
+		   (!admin && logbuf_tev_count(uid) >=
+		    READ_ONCE(logbuf_max_events_per_user))) {
+		err = -ENOSPC;
+	} else {
+		err = logbuf_tev_create(d);
+		if (!err) {
+			list_add_tail(&d->node, &logbuf_tevs);
+			logbuf_nr_tevs++;
+		}
+	}
+	mutex_unlock(&logbuf_tev_lock);
+	if (err)
+		goto out_free_new;
+	if (ufull && copy_to_user(ufull, d->name, strlen(d->name) + 1))
+		err = -EFAULT;
+	else
+		*out = d;
+	kfree(spec);
+	return err;
+
+out_free_new:
+	if (d == old)
+		d = NULL;
+out_free:
+	kfree(spec);
+	kfree(d);
+	return err;
+}
+
+static const char logbuf_hex[] = "0123456789abcdef";
+
+/* An integer field's value, sign-extended if it is signed. */
+static u64 logbuf_tev_int(const struct logbuf_tev_field *f, const u8 *p)
+{
+	u16 v16;
+	u32 v32;
+	u64 v64;
+
+	switch (f->size) {
+	case 1:
+		return f->is_signed ? (u64)(s64)(s8)p[0] : p[0];
+	case 2:
+		memcpy(&v16, p, 2);
+		return f->is_signed ? (u64)(s64)(s16)v16 : v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return f->is_signed ? (u64)(s64)(s32)v32 : v32;
+	default:
+		memcpy(&v64, p, 8);
+		return v64;
+	}
+}
+
+/**
+ * logbuf_tev_emit() - one record of a tracer ring as its typed event
+ * @def: the event.
+ * @pid: the producing thread's process id.
+ * @tid: its thread id.
+ * @rec: the field values (after struct logbuf_tev), untrusted.
+ * @len: their bytes.
+ * @scratch: LOGBUF_TEV_EVENT_MAX bytes for the strings, NUL-terminated.
+ *
+ * Every length is checked against @len and the declaration before a byte
+ * is copied; the record must end exactly where its last field does.
+ *
+ * Return: 0, or -EBADMSG (the record does not match the declaration).
+ */
+int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
+		    const u8 *rec, u32 len, char *scratch)
+{
+	u64 vals[LOGBUF_TEV_FIELDS_MAX + 2];
+	unsigned int i, j, used = 0;
+	u32 pos = 0;
+	u16 n;
+
+	vals[0] = pid;
+	vals[1] = tid;
+	for (i = 0; i < def->nf; i++) {
+		const struct logbuf_tev_field *f = &def->f[i];
+		char *s = scratch + used;
+
+		switch (f->type) {
+		case LOGBUF_TEV_INT:
+			if (len - pos < f->size)
+				return -EBADMSG;
+			vals[i + 2] = logbuf_tev_int(f, rec + pos);
+			pos += f->size;
+			continue;
+		case LOGBUF_TEV_STR:
+			if (len - pos < 2)
+				return -EBADMSG;
+			memcpy(&n, rec + pos, 2);
+			pos += 2;
+			if (n >= f->n || len - pos < n)
+				return -EBADMSG;
+			memcpy(s, rec + pos, n);
+			pos += n;
+			break;
+		default:	/* LOGBUF_TEV_BYTES */
+			n = f->n;
+			if (len - pos < n)
+				return -EBADMSG;
+			for (j = 0; j < n; j++) {
+				s[2 * j] = logbuf_hex[rec[pos + j] >> 4];
+				s[2 * j + 1] = logbuf_hex[rec[pos + j] & 15];
+			}
+			pos += n;
+			n *= 2;
+			break;
+		}
+		/*
+		 * The declaration bounds the sum (logbuf_tev_parse()): it
+		 * fits in @scratch.  A NUL inside a string ends it early.
+		 */
+		s[n] = 0;
+		used += n + 1;
+		vals[i + 2] = (u64)(unsigned long)s;
+	}
+	if (pos != len)
+		return -EBADMSG;
+	synth_event_trace_array(def->file, vals, def->nf + 2);
+	return 0;
+}
+
+/* Module load: the credentials events are created with. */
+int logbuf_tev_init(void)
+{
+	logbuf_kcred = prepare_kernel_cred(&init_task);
+	return logbuf_kcred ? 0 : -ENOMEM;
+}
+
+/* Module unload: no ring is left, so no tracer uses an event. */
+void logbuf_tev_exit(void)
+{
+	struct logbuf_tev_def *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, &logbuf_tevs, node) {
+		trace_put_event_file(d->file);
+		/*
+		 * Cannot be busy: an enabled event, or one with a trigger,
+		 * holds a reference on this module (synth_event_reg()), so
+		 * the module could not be unloading.
+		 */
+		synth_event_delete(d->name);
+		list_del(&d->node);
+		kfree(d);
+	}
+	put_cred(logbuf_kcred);
+}
