@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/logbuf.h>
 #include "logbuf/proto.h"
 #include "logbuf/overwrite.h"
@@ -673,6 +674,160 @@ int logbuf_dev_create(uint64_t capacity, uint32_t flags, int *prod_fd,
 int logbuf_dev_create_opts(uint64_t capacity,
 			   const struct logbuf_dev_opts *opts, int *prod_fd,
 			   int *cons_fd);
+
+/* ---- typed events: tracers ----------------------------------------- */
+
+/*
+ * A program's typed events, from any of its threads, into the kernel's
+ * trace buffer as real trace events (events/synthetic/<name>): each thread
+ * gets a single-producer ring of its own on its first event, and an event
+ * costs a claim, the copy of its fields and one release store; no
+ * compare-and-swap, no barrier, no system call while the kernel's drain is
+ * busy.  Five calls:
+ *
+ *	struct logbuf_tracer *t = logbuf_tracer_open(NULL);
+ *	struct logbuf_event *req = logbuf_event_new(t, "req_done",
+ *				"u32 status; u64 lat_ns; char path[]");
+ *	logbuf_emit(req, 200, (uint64_t)lat, "/index.html");
+ *	printf("%s\n", logbuf_event_name(req));  // u1000_req_done
+ *	logbuf_tracer_close(t);
+ *
+ * Documentation/userspace-api/logbuf.rst, "Typed events", has the whole
+ * path: declarations, who may declare what, delays, fork and exit.
+ */
+struct logbuf_tracer;
+struct logbuf_event;
+
+/* struct logbuf_tracer_opts.flags */
+/* An in-process tracer: heap rings, read with logbuf_tracer_drain(). */
+#define LOGBUF_TRACER_HEAP	(1U << 0)
+/* logbuf_emit() on a full ring waits for room instead of -EAGAIN. */
+#define LOGBUF_TRACER_WAIT	(1U << 1)
+
+/**
+ * struct logbuf_tracer_opts - options of logbuf_tracer_open()
+ * @sz: sizeof(struct logbuf_tracer_opts); LOGBUF_OPTS() sets it.
+ * @ring_capacity: bytes of each thread's ring, a power of two of at least
+ *	4096 (default 256 KiB); kernel rings are charged to RLIMIT_MEMLOCK.
+ * @flags: LOGBUF_TRACER_* (default 0: the kernel drains; a full ring
+ *	makes logbuf_emit() return -EAGAIN).
+ */
+struct logbuf_tracer_opts {
+	size_t sz;
+	uint64_t ring_capacity;
+	uint32_t flags;
+};
+
+/**
+ * logbuf_tracer_open() - a tracer for this process's typed events
+ * @opts: struct logbuf_tracer_opts, or NULL for the defaults.
+ *
+ * Return: the tracer, or NULL with errno (ENOENT: the module is not
+ * loaded; EINVAL, E2BIG, EOPNOTSUPP: bad options; EMFILE: 64 tracers).
+ */
+struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts);
+
+/**
+ * logbuf_event_new() - declare a typed event (or find it again)
+ * @t: the tracer.
+ * @name: [A-Za-z_][A-Za-z0-9_]*, at most LOGBUF_TEV_NAME_MAX bytes.
+ * @fields: "type name; ...": u8 s8 u16 s16 u32 s32 u64 s64, char name[N],
+ *	char name[], u8 name[N] (uapi/linux/logbuf.h, struct logbuf_tev).
+ *	Every event also has pid and tid, first.
+ *
+ * Return: the event, owned by @t, or NULL with errno: EINVAL (bad name or
+ * fields), E2BIG (too many), EEXIST (the name is another's, or was
+ * declared with other fields), ENOSPC (too many events).
+ */
+struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
+				      const char *name, const char *fields);
+
+/**
+ * logbuf_event_name() - the event's name in tracefs
+ * @ev: the event.
+ *
+ * Return: "u<uid>_<name>" for a program without CAP_SYS_ADMIN, else the
+ * name it was declared with: events/synthetic/<this>/.
+ */
+const char *logbuf_event_name(const struct logbuf_event *ev);
+
+/**
+ * logbuf_emit() - record one event from the calling thread
+ * @ev: the event.
+ * @...: one value per declared field, in order: an int (or narrower) for
+ *	8-, 16- and 32-bit fields, a uint64_t or int64_t for 64-bit ones
+ *	(cast: as printf's %llu), a const char * for strings (longer ones
+ *	are cut to the declared bound; NULL is empty) and a const void * to
+ *	N bytes for u8 name[N].
+ *
+ * The thread's first event makes its ring (a system call); after that,
+ * none while the kernel's drain is busy, one doorbell when it is idle.
+ *
+ * Return: 0; -EAGAIN the thread's ring is full (counted; the drain is
+ * kicked; LOGBUF_TRACER_WAIT waits instead); -EPIPE the ring is broken;
+ * or the errno of making the ring (-ENOMEM, -EPERM, ...).
+ */
+int logbuf_emit(struct logbuf_event *ev, ...);
+
+/**
+ * logbuf_tracer_close() - close a tracer, its rings and its events
+ * @t: the tracer, or NULL.
+ *
+ * No thread may emit on @t meanwhile or afterwards.  What the rings hold
+ * is still drained by the kernel; the events stay declared.
+ */
+void logbuf_tracer_close(struct logbuf_tracer *t);
+
+/**
+ * typedef logbuf_tracer_fn - one event, for logbuf_tracer_drain()
+ * @ctx: the caller's.
+ * @ev: which event.
+ * @tid: the thread that emitted it.
+ * @fields: the field values, encoded as in struct logbuf_tev.
+ * @len: their bytes.
+ *
+ * Return: 0 to go on, anything else to stop the drain (returned by it).
+ */
+typedef int (*logbuf_tracer_fn)(void *ctx, const struct logbuf_event *ev,
+				pid_t tid, const void *fields, size_t len);
+
+/**
+ * logbuf_tracer_drain() - read an in-process tracer's events
+ * @t: a LOGBUF_TRACER_HEAP tracer; one draining thread at a time.
+ * @fn: called for each event, ring by ring, in each ring's order.
+ * @ctx: passed to @fn.
+ * @max: events at most.
+ *
+ * Return: events read, what @fn returned to stop, or -EOPNOTSUPP (the
+ * kernel drains this tracer).
+ */
+int logbuf_tracer_drain(struct logbuf_tracer *t, logbuf_tracer_fn fn,
+			void *ctx, unsigned int max);
+
+/**
+ * struct logbuf_tracer_stats - logbuf_tracer_stats()
+ * @sz: sizeof, set by the caller.
+ * @full: events refused (or waited for) because a ring was full.
+ * @errors: records that did not decode (a lying writer), skipped.
+ * @rings: rings of live threads, and of gone ones not drained yet.
+ * @records: events the drain took (the kernel's count for a kernel
+ *	tracer, the rings of this process's since it opened; in-process:
+ *	logbuf_tracer_drain()'s).
+ * @skips: claims left open by a thread that died, skipped.
+ * @lost: bytes given up behind such a claim when it could not be measured.
+ */
+struct logbuf_tracer_stats {
+	size_t sz;
+	uint64_t full;
+	uint64_t errors;
+	uint64_t rings;
+	uint64_t records;
+	uint64_t skips;
+	uint64_t lost;
+};
+
+void logbuf_tracer_stats(const struct logbuf_tracer *t,
+			 struct logbuf_tracer_stats *st);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Tracers: typed events from every thread of a program, one single-producer
+ * ring per thread, no compare-and-swap and no barrier per event.
+ *
+ * A thread's first event on a tracer makes its ring (a kernel ring from
+ * LOGBUF_IOC_TRACER_RING, or a heap ring for an in-process tracer).  The
+ * thread finds it again through one thread-local cache entry; the rings of
+ * a thread and of a tracer are kept on two lists under one mutex, which
+ * only the slow paths take: a thread's first event, thread exit, fork,
+ * logbuf_tracer_close() and the in-process drain's walk.
+ *
+ * Fork: the child's handler closes every inherited ring without touching
+ * it (its mappings are MADV_DONTFORK: the child has none), so a child can
+ * never write into its parent's rings nor keep them open; its first event
+ * makes its own ring.  Exec closes everything (O_CLOEXEC).  Thread exit
+ * frees the thread's rings; the kernel drains what they hold, then lets
+ * them go.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "logbuf.h"
+#include "logbuf/tevent.h"
+#include "internal.h"
+
+#define TRACER_DEFAULT_RING	(256U << 10)
+
+struct lb_thread;
+
+/**
+ * struct lb_tring - one thread's ring of one tracer
+ * @tnode: in its tracer's list.
+ * @hnode: in its thread's list.
+ * @tracer: the tracer.
+ * @thr: the thread's record.
+ * @ring: the ring.
+ * @p: its producer.
+ * @c: heap tracers: its consumer (the drain's).
+ * @tid: the thread.
+ */
+struct lb_tring {
+	struct lb_tring *tnext, **tprev;
+	struct lb_tring *hnext, **hprev;
+	struct logbuf_tracer *tracer;
+	struct lb_thread *thr;
+	struct logbuf_ring *ring;
+	struct logbuf_producer *p;
+	struct logbuf_consumer *c;
+	pid_t tid;
+};
+
+/* A thread's rings, freed by its key's destructor. */
+struct lb_thread {
+	struct lb_tring *rings;
+};
+
+/* The thread-local cache: the ring of the tracer used last. */
+struct lb_cache {
+	uint64_t serial;
+	unsigned int gen;
+	struct lb_tring *tr;
+};
+
+struct logbuf_event {
+	struct logbuf_tracer *tracer;
+	uint32_t id;
+	unsigned int nf;
+	unsigned int nstr;
+	size_t fixed;
+	char name[LOGBUF_TEV_FULL_MAX];
+	struct logbuf_tev_field f[LOGBUF_TEV_FIELDS_MAX];
+};
+
+struct logbuf_tracer {
+	uint64_t serial;
+	int fd;
+	uint32_t flags;
+	uint64_t capacity;
+	struct lb_tring *rings;
+	unsigned int nr_ev;
+	struct logbuf_event *ev[64];
+	_Atomic uint64_t full;
+	_Atomic uint64_t errors;
+	_Atomic uint64_t records;
+};
+
+static pthread_mutex_t lb_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
+static pthread_key_t lb_key;
+static struct logbuf_tracer *lb_tracers[64];	/* for the fork handler */
+static uint64_t lb_serial;
+static unsigned int lb_gen;			/* forks seen (child side) */
+static __thread struct lb_cache lb_cache;
+
+static void lb_unlink_thread(struct lb_tring *tr)
+{
+	if (!tr->thr)
+		return;
+	*tr->hprev = tr->hnext;
+	if (tr->hnext)
+		tr->hnext->hprev = tr->hprev;
+	tr->thr = NULL;
+}
+
+static void lb_unlink(struct lb_tring *tr)
+{
+	*tr->tprev = tr->tnext;
+	if (tr->tnext)
+		tr->tnext->tprev = tr->tprev;
+	lb_unlink_thread(tr);
+}
+
+/* Free a ring: its open claim is aborted; the kernel drains the rest. */
+static void lb_tring_free(struct lb_tring *tr)
+{
+	logbuf_producer_free(tr->p);
+	logbuf_consumer_free(tr->c);
+	logbuf_ring_free(tr->ring);
+	free(tr);
+}
+
+static void lb_thread_exit(void *arg)
+{
+	struct lb_thread *thr = arg;
+	struct lb_tring *tr;
+
+	pthread_mutex_lock(&lb_lock);
+	while ((tr = thr->rings)) {
+		if (tr->c) {
+			/*
+			 * A heap ring: what it holds is the in-process drain's
+			 * to read; the drain frees it once it is empty.
+			 */
+			lb_unlink_thread(tr);
+			logbuf_producer_free(tr->p);
+			tr->p = NULL;
+			continue;
+		}
+		lb_unlink(tr);
+		lb_tring_free(tr);
+	}
+	pthread_mutex_unlock(&lb_lock);
+	free(thr);
+}
+
+static void lb_prepare(void)
+{
+	pthread_mutex_lock(&lb_lock);
+}
+
+static void lb_parent(void)
+{
+	pthread_mutex_unlock(&lb_lock);
+}
+
+/*
+ * In the child, alone: close every ring inherited from the parent without
+ * touching its memory (not mapped here: MADV_DONTFORK), so the parent's
+ * rings end when the parent's threads are done with them.
+ */
+static void lb_child(void)
+{
+	struct lb_tring *tr;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(lb_tracers) / sizeof(lb_tracers[0]); i++) {
+		if (!lb_tracers[i])
+			continue;
+		while ((tr = lb_tracers[i]->rings)) {
+			*tr->tprev = tr->tnext;
+			if (tr->tnext)
+				tr->tnext->tprev = tr->tprev;
+			tr->thr = NULL;
+			if (tr->ring->fd >= 0)
+				close(tr->ring->fd);
+			/* The records and handles are the parent's: leak
+			 * nothing we could free safely, touch nothing else. */
+			free(tr->p);
+			free(tr->c);
+			free(tr->ring);
+			free(tr);
+		}
+	}
+	/* Every thread's list held only those: the one left starts over. */
+	if (pthread_getspecific(lb_key)) {
+		free(pthread_getspecific(lb_key));
+		pthread_setspecific(lb_key, NULL);
+	}
+	lb_gen++;
+	pthread_mutex_unlock(&lb_lock);
+}
+
+static void lb_init(void)
+{
+	pthread_key_create(&lb_key, lb_thread_exit);
+	pthread_atfork(lb_prepare, lb_parent, lb_child);
+}
+
+struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts)
+{
+	struct logbuf_tracer_new a = { .size = sizeof(a) };
+	struct logbuf_tracer *t;
+	unsigned int i;
+	int err = __logbuf_opts_check(opts, sizeof(*opts)), dev;
+	uint64_t cap = LOGBUF_OPTS_GET(opts, ring_capacity, 0);
+	uint32_t flags = LOGBUF_OPTS_GET(opts, flags, 0);
+
+	if (!err && (flags & ~(LOGBUF_TRACER_HEAP | LOGBUF_TRACER_WAIT)))
+		err = -EOPNOTSUPP;
+	if (!cap)
+		cap = TRACER_DEFAULT_RING;
+	if (!err && (cap < 4096 || cap > LOGBUF_MAX_CAPACITY ||
+		     (cap & (cap - 1))))
+		err = -EINVAL;
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	pthread_once(&lb_once, lb_init);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->flags = flags;
+	t->capacity = cap;
+	t->fd = -1;
+	if (!(flags & LOGBUF_TRACER_HEAP)) {
+		dev = open("/dev/logbuf", O_RDWR | O_CLOEXEC);
+		if (dev < 0)
+			goto out_free;
+		err = ioctl(dev, LOGBUF_IOC_TRACER, &a);
+		close(dev);
+		if (err)
+			goto out_free;
+		t->fd = a.fd;
+	}
+	pthread_mutex_lock(&lb_lock);
+	for (i = 0; i < sizeof(lb_tracers) / sizeof(lb_tracers[0]); i++)
+		if (!lb_tracers[i])
+			break;
+	if (i == sizeof(lb_tracers) / sizeof(lb_tracers[0])) {
+		pthread_mutex_unlock(&lb_lock);
+		errno = EMFILE;
+		goto out_close;
+	}
+	lb_tracers[i] = t;
+	t->serial = ++lb_serial;
+	pthread_mutex_unlock(&lb_lock);
+	return t;
+
+out_close:
+	if (t->fd >= 0)
+		close(t->fd);
+out_free:
+	err = errno;
+	free(t);
+	errno = err;
+	return NULL;
+}
+
+void logbuf_tracer_close(struct logbuf_tracer *t)
+{
+	struct lb_tring *tr;
+	unsigned int i;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&lb_lock);
+	while ((tr = t->rings)) {
+		lb_unlink(tr);
+		lb_tring_free(tr);
+	}
+	for (i = 0; i < sizeof(lb_tracers) / sizeof(lb_tracers[0]); i++)
+		if (lb_tracers[i] == t)
+			lb_tracers[i] = NULL;
+	pthread_mutex_unlock(&lb_lock);
+	for (i = 0; i < t->nr_ev; i++)
+		free(t->ev[i]);
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t);
+}
+
+struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
+				      const char *name, const char *fields)
+{
+	struct logbuf_event *ev;
+	struct logbuf_event_new a = { .size = sizeof(a) };
+	unsigned int i;
+	int n;
+
+	if (!t || !name || !fields || logbuf_tev_name_ok(name) ||
+	    strnlen(fields, LOGBUF_TEV_SPEC_MAX) == LOGBUF_TEV_SPEC_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return NULL;
+	n = logbuf_tev_parse(fields, ev->f);
+	if (n < 0) {
+		free(ev);
+		errno = -n;
+		return NULL;
+	}
+	ev->nf = n;
+	ev->tracer = t;
+	ev->fixed = sizeof(struct logbuf_tev);
+	for (i = 0; i < ev->nf; i++) {
+		if (ev->f[i].type == LOGBUF_TEV_INT)
+			ev->fixed += ev->f[i].size;
+		else if (ev->f[i].type == LOGBUF_TEV_BYTES)
+			ev->fixed += ev->f[i].n;
+		else
+			ev->fixed += 2, ev->nstr++;
+	}
+	if (t->fd >= 0) {
+		a.name = (uintptr_t)name;
+		a.fields = (uintptr_t)fields;
+		a.full_name = (uintptr_t)ev->name;
+		if (ioctl(t->fd, LOGBUF_IOC_EVENT_NEW, &a)) {
+			n = errno;
+			free(ev);
+			errno = n;
+			return NULL;
+		}
+		ev->id = a.id;
+	} else {
+		snprintf(ev->name, sizeof(ev->name), "%s", name);
+	}
+	pthread_mutex_lock(&lb_lock);
+	for (i = 0; i < t->nr_ev; i++) {
+		if (t->fd >= 0 ? t->ev[i]->id == ev->id :
+				 !strcmp(t->ev[i]->name, ev->name))
+			break;
+	}
+	if (i < t->nr_ev) {
+		/* Declared again: the same event, the same handle. */
+		free(ev);
+		ev = t->ev[i];
+	} else if (t->nr_ev == sizeof(t->ev) / sizeof(t->ev[0])) {
+		free(ev);
+		ev = NULL;
+		errno = ENOSPC;
+	} else {
+		if (t->fd < 0)
+			ev->id = t->nr_ev;
+		t->ev[t->nr_ev++] = ev;
+	}
+	pthread_mutex_unlock(&lb_lock);
+	return ev;
+}
+
+const char *logbuf_event_name(const struct logbuf_event *ev)
+{
+	return ev->name;
+}
+
+/* The calling thread's ring of @t: made on its first event. */
+static struct lb_tring *lb_tring_get(struct logbuf_tracer *t)
+{
+	struct logbuf_tracer_ring a = { .size = sizeof(a) };
+	struct lb_thread *thr;
+	struct lb_tring *tr;
+	int err = 0;
+
+	pthread_mutex_lock(&lb_lock);
+	thr = pthread_getspecific(lb_key);
+	if (!thr) {
+		thr = calloc(1, sizeof(*thr));
+		if (!thr || pthread_setspecific(lb_key, thr)) {
+			free(thr);
+			err = ENOMEM;
+			goto out;
+		}
+	}
+	for (tr = thr->rings; tr; tr = tr->hnext)
+		if (tr->tracer == t)
+			goto found;
+	tr = calloc(1, sizeof(*tr));
+	if (!tr) {
+		err = ENOMEM;
+		goto out;
+	}
+	tr->tracer = t;
+	tr->thr = thr;
+	tr->tid = (pid_t)syscall(SYS_gettid);
+	if (t->fd >= 0) {
+		a.capacity = t->capacity;
+		if (ioctl(t->fd, LOGBUF_IOC_TRACER_RING, &a)) {
+			err = errno;
+			goto out_free;
+		}
+		tr->ring = logbuf_ring_open(a.prod_fd);
+		err = errno;
+		close(a.prod_fd);
+	} else {
+		tr->ring = logbuf_ring_new(t->capacity, 0);
+		err = errno;
+		if (tr->ring) {
+			tr->c = logbuf_consumer_new(tr->ring);
+			err = errno;
+		}
+	}
+	if (!tr->ring || (t->fd < 0 && !tr->c))
+		goto out_free;
+	/* A child never sees (nor writes) its parent's rings. */
+	madvise(tr->ring->map, tr->ring->map_len, MADV_DONTFORK);
+	tr->p = logbuf_producer_new(tr->ring);
+	if (!tr->p) {
+		err = errno;
+		goto out_free;
+	}
+	tr->tnext = t->rings;
+	tr->tprev = &t->rings;
+	if (t->rings)
+		t->rings->tprev = &tr->tnext;
+	t->rings = tr;
+	tr->hnext = thr->rings;
+	tr->hprev = &thr->rings;
+	if (thr->rings)
+		thr->rings->hprev = &tr->hnext;
+	thr->rings = tr;
+found:
+	lb_cache.serial = t->serial;
+	lb_cache.gen = lb_gen;
+	lb_cache.tr = tr;
+	pthread_mutex_unlock(&lb_lock);
+	return tr;
+
+out_free:
+	logbuf_consumer_free(tr->c);
+	logbuf_ring_free(tr->ring);
+	free(tr);
+out:
+	pthread_mutex_unlock(&lb_lock);
+	errno = err ? err : ENOMEM;
+	return NULL;
+}
+
+/* Full: make the drain run now, then wait for room if asked to. */
+static int lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len,
+		   void **dst)
+{
+	const struct timespec pause = { .tv_nsec = 50 * 1000 };
+	int err;
+
+	atomic_fetch_add_explicit(&t->full, 1, memory_order_relaxed);
+	for (;;) {
+		if (tr->ring->fd >= 0 &&
+		    ioctl(tr->ring->fd, LOGBUF_IOC_DOORBELL) && errno == EPIPE)
+			return -EPIPE;
+		if (!(t->flags & LOGBUF_TRACER_WAIT))
+			return -EAGAIN;
+		nanosleep(&pause, NULL);
+		err = logbuf_claim(tr->p, len, dst);
+		if (err != -EAGAIN)
+			return err;
+	}
+}
+
+int logbuf_emit(struct logbuf_event *ev, ...)
+{
+	struct logbuf_tracer *t = ev->tracer;
+	uint16_t lens[LOGBUF_TEV_FIELDS_MAX];
+	struct lb_tring *tr = lb_cache.tr;
+	unsigned char *d;
+	unsigned int i, k;
+	const char *s;
+	size_t len;
+	va_list ap;
+	void *dst;
+	int err;
+
+	if (__logbuf_unlikely(lb_cache.serial != t->serial ||
+			      lb_cache.gen != lb_gen)) {
+		tr = lb_tring_get(t);
+		if (!tr)
+			return -errno;
+	}
+	len = ev->fixed;
+	va_start(ap, ev);
+	if (ev->nstr) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		for (i = 0, k = 0; i < ev->nf; i++) {
+			const struct logbuf_tev_field *f = &ev->f[i];
+
+			if (f->type == LOGBUF_TEV_INT) {
+				if (f->size == 8)
+					(void)va_arg(aq, uint64_t);
+				else
+					(void)va_arg(aq, int);
+				continue;
+			}
+			s = va_arg(aq, const char *);
+			if (f->type == LOGBUF_TEV_STR) {
+				lens[k] = s ? strnlen(s, f->n - 1) : 0;
+				len += lens[k++];
+			}
+		}
+		va_end(aq);
+	}
+	err = logbuf_claim(tr->p, len, &dst);
+	if (__logbuf_unlikely(err)) {
+		if (err == -EAGAIN)
+			err = lb_full(t, tr, len, &dst);
+		if (err) {
+			va_end(ap);
+			return err;
+		}
+	}
+	d = dst;
+	memcpy(d, &ev->id, sizeof(uint32_t));
+	d += sizeof(uint32_t);
+	for (i = 0, k = 0; i < ev->nf; i++) {
+		const struct logbuf_tev_field *f = &ev->f[i];
+		uint64_t v;
+		uint32_t v32;
+		uint16_t n;
+
+		switch (f->type) {
+		case LOGBUF_TEV_INT:
+			if (f->size == 8) {
+				v = va_arg(ap, uint64_t);
+				memcpy(d, &v, 8);
+			} else {
+				v32 = (uint32_t)va_arg(ap, int);
+				if (f->size == 4) {
+					memcpy(d, &v32, 4);
+				} else if (f->size == 2) {
+					uint16_t v16 = (uint16_t)v32;
+
+					memcpy(d, &v16, 2);
+				} else {
+					*d = (unsigned char)v32;
+				}
+			}
+			d += f->size;
+			break;
+		case LOGBUF_TEV_STR:
+			s = va_arg(ap, const char *);
+			n = lens[k++];
+			memcpy(d, &n, 2);
+			if (n)
+				memcpy(d + 2, s, n);
+			d += 2 + n;
+			break;
+		default:
+			s = va_arg(ap, const char *);
+			if (s)
+				memcpy(d, s, f->n);
+			else
+				memset(d, 0, f->n);
+			d += f->n;
+			break;
+		}
+	}
+	va_end(ap);
+	/* The commit: one release store (proto.h). */
+	logbuf_commit(tr->p);
+	/*
+	 * A plain load, no barrier after the commit: pairs with the kernel's
+	 * arming (set WAITING, full barrier, look again) only up to the store
+	 * buffer; a record both sides miss is found by the armed tracer's slow
+	 * tick (model/doorbell.pml).  Heap rings have no doorbell: their
+	 * drain polls.
+	 */
+	if (__logbuf_unlikely(__logbuf_load(&tr->p->rv.meta->state) &
+			      LOGBUF_STATE_WAITING) && tr->ring->fd >= 0)
+		ioctl(tr->ring->fd, LOGBUF_IOC_DOORBELL);
+	return 0;
+}
+
+int logbuf_tracer_drain(struct logbuf_tracer *t, logbuf_tracer_fn fn,
+			void *ctx, unsigned int max)
+{
+	const struct logbuf_tev *h;
+	struct lb_tring *tr, *next;
+	unsigned int n = 0;
+	const void *data;
+	size_t len;
+	int err = 0;
+
+	if (t->fd >= 0)
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&lb_lock);
+	for (tr = t->rings; tr && n < max; tr = next) {
+		next = tr->tnext;
+		if (!tr->p && logbuf_read(tr->c, &data, &len) == -EAGAIN) {
+			/* Its thread is gone and it is empty. */
+			lb_unlink(tr);
+			lb_tring_free(tr);
+			continue;
+		}
+		while (n < max && !logbuf_read(tr->c, &data, &len)) {
+			h = data;
+			if (len < sizeof(*h) || h->event >= t->nr_ev) {
+				atomic_fetch_add_explicit(&t->errors, 1,
+							  memory_order_relaxed);
+			} else {
+				err = fn(ctx, t->ev[h->event], tr->tid,
+					 (const char *)data + sizeof(*h),
+					 len - sizeof(*h));
+			}
+			logbuf_release(tr->c);
+			atomic_fetch_add_explicit(&t->records, 1,
+						  memory_order_relaxed);
+			n++;
+			if (err)
+				goto out;
+		}
+	}
+out:
+	pthread_mutex_unlock(&lb_lock);
+	return err ? err : (int)n;
+}
+
+void logbuf_tracer_stats(const struct logbuf_tracer *t,
+			 struct logbuf_tracer_stats *st)
+{
+	struct logbuf_tracer_stats s = { .sz = sizeof(s) };
+	struct logbuf_stats k = { .size = sizeof(k) };
+	size_t sz = st->sz < sizeof(s) ? st->sz : sizeof(s);
+	struct lb_tring *tr;
+
+	s.full = atomic_load_explicit(&t->full, memory_order_relaxed);
+	if (t->fd >= 0) {
+		/* The kernel's counts: every ring of this tracer, done or not. */
+		if (!ioctl(t->fd, LOGBUF_IOC_STATS, &k)) {
+			s.rings = k.capacity;
+			s.records = k.records_consumed;
+			s.skips = k.skips;
+			s.lost = k.lost;
+			s.errors = k.errors;
+		}
+	} else {
+		s.errors = atomic_load_explicit(&t->errors,
+						memory_order_relaxed);
+		s.records = atomic_load_explicit(&t->records,
+						 memory_order_relaxed);
+		pthread_mutex_lock(&lb_lock);
+		for (tr = t->rings; tr; tr = tr->tnext)
+			s.rings++;
+		pthread_mutex_unlock(&lb_lock);
+	}
+	memcpy(st, &s, sz);
+}
