@@ -39,7 +39,7 @@ BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/overwrite.h \
-		   logbuf/version.h logbuf/trace.h
+		   logbuf/version.h logbuf/trace.h logbuf/tevent.h
 
 WFLAGS	:= -Wall -Wextra -Werror
 TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
@@ -48,14 +48,14 @@ HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
 LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
-		   trace_test
+		   trace_test tracer_test
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test percpu_test \
 		   events_test flight_test preempt_test visibility_test \
-		   lifecycle_test hostile_test
-TSAN_TESTS	:= stress_test chan_test ow_test
+		   lifecycle_test hostile_test tevent_test
+TSAN_TESTS	:= stress_test chan_test ow_test tracer_test
 ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
-		   trace_test
+		   trace_test tracer_test
 SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 FUZZ_SECONDS	?= 3600
