@@ -34,6 +34,10 @@ module_param_named(max_events_per_user, logbuf_max_events_per_user, uint,
 MODULE_PARM_DESC(max_events_per_user,
 		 "Typed events one user without CAP_SYS_ADMIN may declare (default 32)");
 
+/* Kernel credentials: events are created with them. */
+static const struct cred *logbuf_kcred;
+
+#if IS_ENABLED(CONFIG_SYNTH_EVENTS)
 /**
  * struct logbuf_tev_def - a declared event
  * @node: in logbuf_tevs.
@@ -52,7 +56,6 @@ struct logbuf_tev_def {
 	struct trace_event_file *file;
 };
 
-static const struct cred *logbuf_kcred;
 static LIST_HEAD(logbuf_tevs);
 static DEFINE_MUTEX(logbuf_tev_lock);
 static unsigned int logbuf_nr_tevs;
@@ -327,15 +330,8 @@ int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
 	return 0;
 }
 
-/* Module load: the credentials events are created with. */
-int logbuf_tev_init(void)
-{
-	logbuf_kcred = prepare_kernel_cred(&init_task);
-	return logbuf_kcred ? 0 : -ENOMEM;
-}
-
-/* Module unload: no ring is left, so no tracer uses an event. */
-void logbuf_tev_exit(void)
+/* Delete every event (module unload). */
+static void logbuf_tev_delete_all(void)
 {
 	struct logbuf_tev_def *d, *tmp;
 
@@ -350,5 +346,41 @@ void logbuf_tev_exit(void)
 		list_del(&d->node);
 		kfree(d);
 	}
+}
+#else
+/*
+ * A kernel without synthetic events (CONFIG_SYNTH_EVENTS off; Debian's
+ * have it): tracers still make rings, but no event can be declared, so
+ * no record can ever decode (each is counted as an error and skipped).
+ */
+int logbuf_tev_declare(const char __user *uname, const char __user *ufields,
+		       char __user *ufull, struct logbuf_tev_def **out)
+{
+	return -EOPNOTSUPP;
+}
+
+int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
+		    const u8 *rec, u32 len, char *scratch)
+{
+	return -EBADMSG;
+}
+
+static void logbuf_tev_delete_all(void)
+{
+}
+#endif
+
+/* Module load: the credentials events are created with. */
+int logbuf_tev_init(void)
+{
+	logbuf_kcred = prepare_kernel_cred(&init_task);
+	return logbuf_kcred ? 0 : -ENOMEM;
+}
+
+/* Module unload: no ring is left, so no tracer uses an event. */
+void logbuf_tev_exit(void)
+{
+	logbuf_tev_delete_all();
 	put_cred(logbuf_kcred);
 }
+

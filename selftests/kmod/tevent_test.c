@@ -170,6 +170,8 @@ FIXTURE_SETUP(tev)
 	if (geteuid())
 		SKIP(return, "needs root to read the trace");
 	tracing_setup();
+	if (access(TRACEFS "/synthetic_events", F_OK))
+		SKIP(return, "kernel without synthetic events");
 	self->t = logbuf_tracer_open(NULL);
 	ASSERT_NE(NULL, self->t);
 }
