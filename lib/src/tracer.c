@@ -47,6 +47,8 @@ struct lb_thread;
  * @p: its producer.
  * @c: heap tracers: its consumer (the drain's).
  * @tid: the thread.
+ * @full: events this thread found its ring full for (its own line: no
+ *	shared counter on the full path).
  */
 struct lb_tring {
 	struct lb_tring *tnext, **tprev;
@@ -57,6 +59,7 @@ struct lb_tring {
 	struct logbuf_producer *p;
 	struct logbuf_consumer *c;
 	pid_t tid;
+	_Atomic uint64_t full;
 };
 
 /* A thread's rings, freed by its key's destructor. */
@@ -100,7 +103,9 @@ static pthread_key_t lb_key;
 static struct logbuf_tracer *lb_tracers[64];	/* for the fork handler */
 static uint64_t lb_serial;
 static unsigned int lb_gen;			/* forks seen (child side) */
-static __thread struct lb_cache lb_cache;
+/* initial-exec: no __tls_get_addr() call on the hot path in the .so */
+static __thread struct lb_cache lb_cache
+	__attribute__((tls_model("initial-exec")));
 
 static void lb_unlink_thread(struct lb_tring *tr)
 {
@@ -114,6 +119,10 @@ static void lb_unlink_thread(struct lb_tring *tr)
 
 static void lb_unlink(struct lb_tring *tr)
 {
+	atomic_fetch_add_explicit(&tr->tracer->full,
+				  atomic_load_explicit(&tr->full,
+						       memory_order_relaxed),
+				  memory_order_relaxed);
 	*tr->tprev = tr->tnext;
 	if (tr->tnext)
 		tr->tnext->tprev = tr->tprev;
@@ -454,7 +463,11 @@ static int lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len,
 	const struct timespec pause = { .tv_nsec = 50 * 1000 };
 	int err;
 
-	atomic_fetch_add_explicit(&t->full, 1, memory_order_relaxed);
+	/* Only this thread writes it: a relaxed load and store, no lock. */
+	atomic_store_explicit(&tr->full,
+			      atomic_load_explicit(&tr->full,
+						   memory_order_relaxed) + 1,
+			      memory_order_relaxed);
 	for (;;) {
 		if (tr->ring->fd >= 0 &&
 		    ioctl(tr->ring->fd, LOGBUF_IOC_DOORBELL) && errno == EPIPE)
@@ -634,7 +647,11 @@ void logbuf_tracer_stats(const struct logbuf_tracer *t,
 	size_t sz = st->sz < sizeof(s) ? st->sz : sizeof(s);
 	struct lb_tring *tr;
 
+	pthread_mutex_lock(&lb_lock);
 	s.full = atomic_load_explicit(&t->full, memory_order_relaxed);
+	for (tr = t->rings; tr; tr = tr->tnext)
+		s.full += atomic_load_explicit(&tr->full, memory_order_relaxed);
+	pthread_mutex_unlock(&lb_lock);
 	if (t->fd >= 0) {
 		/* The kernel's counts: every ring of this tracer, done or not. */
 		if (!ioctl(t->fd, LOGBUF_IOC_STATS, &k)) {

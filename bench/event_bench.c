@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The producer's cost of one 64-byte typed event, natively: logbuf_emit()
+ * on per-thread rings (an in-process tracer: heap rings of the same
+ * protocol and encoding a kernel tracer maps) against logbuf_try_send() on
+ * one MPSC channel (the compare-and-swap and the barrier per record this
+ * wave removes) and, when tracefs is writable, a write() to trace_marker.
+ * A drain thread empties the rings as a backend would.
+ *
+ * Per candidate and producer-thread count: events per second over a
+ * window (no clock read per event), and the cost of single calls timed
+ * with the TSC in other windows (p50/p99/p99.9, the timer's own cost
+ * measured and subtracted).  Candidates alternate within each round;
+ * medians and spread over rounds are printed.
+ *
+ * Usage: event_bench [rounds] [window_ms]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include "logbuf.h"
+#include "bench.h"
+
+#define BINS		8192	/* cycles, one bin each */
+#define MAXTHREADS	4
+
+enum kind { EMIT, MPSC, MARKER };
+static const char *const names[] = { "emit (per-thread)", "mpsc try_send",
+				     "trace_marker" };
+
+struct run {
+	enum kind kind;
+	int nthreads;
+	int timed;
+	atomic_int go;
+	atomic_int stop;
+	struct logbuf_event *ev;
+	struct logbuf_sender *tx;
+	int marker;
+	uint64_t count[MAXTHREADS];
+	uint64_t *hist[MAXTHREADS];
+};
+
+static struct logbuf_tracer *tracer;
+static struct logbuf_receiver *rx;
+static atomic_int drain_stop;
+static double overhead_cycles;
+
+static int one(struct run *r, struct logbuf_sender *tx, uint64_t i)
+{
+	static const char line[64] = "typed event, sixty-four bytes of text, as a log line\n";
+	uint64_t rec[8] = { i, i + 1, i + 2, i + 3, i + 4, i + 5, i + 6, i };
+
+	switch (r->kind) {
+	case EMIT:
+		return logbuf_emit(r->ev, i, i + 1, i + 2, i + 3, i + 4, i + 5,
+				   i + 6, (int)i);
+	case MPSC:
+		return logbuf_try_send(tx, rec, 64);
+	default:
+		return write(r->marker, line, 64) == 64 ? 0 : -errno;
+	}
+}
+
+struct targ {
+	struct run *r;
+	int idx;
+};
+
+static void *producer(void *arg)
+{
+	struct targ *a = arg;
+	struct run *r = a->r;
+	struct logbuf_sender *tx = r->tx ? logbuf_sender_clone(r->tx) : NULL;
+	uint64_t i = 0, n = 0, *h = r->hist[a->idx];
+	unsigned long long t0, t1;
+	unsigned int aux;
+
+	while (!atomic_load(&r->go))
+		;
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+		if (r->timed) {
+			/* Accepted events only: a full ring is not a cost. */
+			t0 = __rdtscp(&aux);
+			if (!one(r, tx, i++)) {
+				t1 = __rdtscp(&aux);
+				h[t1 - t0 < BINS ? t1 - t0 : BINS - 1]++;
+			}
+		} else if (!one(r, tx, i++)) {
+			n++;
+		}
+	}
+	r->count[a->idx] = n;
+	logbuf_sender_free(tx);
+	return NULL;
+}
+
+static int nop(void *ctx, const struct logbuf_event *ev, pid_t tid,
+	       const void *f, size_t len)
+{
+	(void)ctx, (void)ev, (void)tid, (void)f, (void)len;
+	return 0;
+}
+
+static void *drain(void *arg)
+{
+	(void)arg;
+	const void *d;
+	size_t len;
+
+	while (!atomic_load(&drain_stop)) {
+		int n = logbuf_tracer_drain(tracer, nop, NULL, 4096);
+
+		while (!logbuf_try_recv(rx, &d, &len))
+			logbuf_recv_done(rx);
+		if (n <= 0)
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* One window; returns events per second (all threads). */
+static double window(struct run *r, int ms)
+{
+	struct targ a[MAXTHREADS];
+	pthread_t th[MAXTHREADS];
+	uint64_t total = 0;
+	double t0, t1;
+	int i;
+
+	atomic_store(&r->go, 0);
+	atomic_store(&r->stop, 0);
+	for (i = 0; i < r->nthreads; i++) {
+		a[i].r = r;
+		a[i].idx = i;
+		pthread_create(&th[i], NULL, producer, &a[i]);
+	}
+	t0 = now();
+	atomic_store(&r->go, 1);
+	usleep(ms * 1000);
+	atomic_store(&r->stop, 1);
+	for (i = 0; i < r->nthreads; i++) {
+		pthread_join(th[i], NULL);
+		total += r->count[i];
+	}
+	t1 = now();
+	return total / (t1 - t0);
+}
+
+static double pct(uint64_t *h, uint64_t n, double p)
+{
+	uint64_t want = (uint64_t)(n * p), acc = 0;
+	int b;
+
+	for (b = 0; b < BINS; b++) {
+		acc += h[b];
+		if (acc > want)
+			return b;
+	}
+	return BINS;
+}
+
+static double ghz(void)
+{
+	unsigned long long c0 = __rdtsc();
+	double t0 = now();
+
+	usleep(200000);
+	return (__rdtsc() - c0) / (now() - t0) / 1e9;
+}
+
+static void timer_overhead(void)
+{
+	unsigned long long t0, t1, best = ~0ULL;
+	unsigned int aux;
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		t0 = __rdtscp(&aux);
+		t1 = __rdtscp(&aux);
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	overhead_cycles = best;
+}
+
+int main(int argc, char **argv)
+{
+	LOGBUF_OPTS(logbuf_tracer_opts, o, .flags = LOGBUF_TRACER_HEAP,
+		    .ring_capacity = 1 << 18);
+	int rounds = argc > 1 ? atoi(argv[1]) : 5;
+	int ms = argc > 2 ? atoi(argv[2]) : 300;
+	static const int nts[] = { 1, 2, 4 };
+	double tput[3][3][MAXROUNDS], q[3][3][3][MAXROUNDS], g, lo, hi;
+	int k, ti, rd, i, ncand;
+	struct logbuf_sender *tx;
+	pthread_t dth;
+	struct run r;
+
+	if (rounds > MAXROUNDS)
+		rounds = MAXROUNDS;
+	tracer = logbuf_tracer_open(&o);
+	if (!tracer ||
+	    logbuf_channel_new(1 << 18, LOGBUF_RING_MPSC, &tx, &rx)) {
+		perror("setup");
+		return 1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ev = logbuf_event_new(tracer, "bench",
+				"u64 a; u64 b; u64 c; u64 d; u64 e; u64 f; u64 g; u32 h");
+	r.marker = open("/sys/kernel/tracing/trace_marker", O_WRONLY);
+	if (r.marker < 0)
+		r.marker = open("/sys/kernel/debug/tracing/trace_marker",
+				O_WRONLY);
+	ncand = r.marker >= 0 ? 3 : 2;
+	for (i = 0; i < MAXTHREADS; i++)
+		r.hist[i] = calloc(BINS, sizeof(uint64_t));
+	pthread_create(&dth, NULL, drain, NULL);
+	g = ghz();
+	timer_overhead();
+	printf("# event_bench: 64-byte payloads, %d rounds of %d ms windows, "
+	       "TSC %.2f GHz, timer %.0f cycles (subtracted)\n",
+	       rounds, ms, g, overhead_cycles);
+	if (r.marker < 0)
+		printf("# trace_marker: not writable here, left out\n");
+	for (rd = 0; rd < rounds; rd++) {
+		for (ti = 0; ti < 3; ti++) {
+			for (k = 0; k < ncand; k++) {
+				uint64_t n = 0;
+
+				r.kind = k;
+				r.nthreads = nts[ti];
+				r.tx = k == MPSC ? tx : NULL;
+				r.timed = 0;
+				tput[k][ti][rd] = window(&r, ms);
+				for (i = 0; i < MAXTHREADS; i++)
+					memset(r.hist[i], 0,
+					       BINS * sizeof(uint64_t));
+				r.timed = 1;
+				window(&r, ms);
+				for (i = 1; i < r.nthreads; i++) {
+					int b;
+
+					for (b = 0; b < BINS; b++)
+						r.hist[0][b] += r.hist[i][b];
+				}
+				for (i = 0; i < BINS; i++)
+					n += r.hist[0][i];
+				q[k][ti][0][rd] = (pct(r.hist[0], n, 0.5) -
+						   overhead_cycles) / g;
+				q[k][ti][1][rd] = (pct(r.hist[0], n, 0.99) -
+						   overhead_cycles) / g;
+				q[k][ti][2][rd] = (pct(r.hist[0], n, 0.999) -
+						   overhead_cycles) / g;
+			}
+		}
+	}
+	atomic_store(&drain_stop, 1);
+	pthread_join(dth, NULL);
+	printf("%-20s %3s %14s %22s %8s %8s %8s\n", "candidate", "thr",
+	       "Mevents/s", "(spread)", "p50 ns", "p99 ns", "p99.9 ns");
+	for (ti = 0; ti < 3; ti++) {
+		for (k = 0; k < ncand; k++) {
+			double m = median(tput[k][ti], rounds, &lo, &hi);
+
+			printf("%-20s %3d %14.2f %10.2f .. %-9.2f %8.1f %8.1f %8.1f\n",
+			       names[k], nts[ti], m / 1e6, lo / 1e6, hi / 1e6,
+			       median(q[k][ti][0], rounds, &lo, &hi),
+			       median(q[k][ti][1], rounds, &lo, &hi),
+			       median(q[k][ti][2], rounds, &lo, &hi));
+		}
+		printf("%-20s %3d emit/mpsc throughput ratio %.2f\n", "", nts[ti],
+		       median(tput[EMIT][ti], rounds, &lo, &hi) /
+		       median(tput[MPSC][ti], rounds, &lo, &hi));
+	}
+	logbuf_sender_free(tx);
+	logbuf_receiver_free(rx);
+	logbuf_tracer_close(tracer);
+	return 0;
+}
