@@ -164,7 +164,8 @@ tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
 
 # The examples, each as a user would build it (the headers and the static
 # library); the kernel module example builds with `make kmod`.
-EXAMPLES	:= channel_demo xproc_ring ftrace_log kmod_producer/hello_reader
+EXAMPLES	:= channel_demo xproc_ring ftrace_log typed_events \
+		   kmod_producer/hello_reader
 examples: lib
 	@mkdir -p $(B)/examples
 	for e in $(EXAMPLES); do \
@@ -306,6 +307,7 @@ bench:
 	$(B)/bench/logbuf_bench --json $(B)/bench.json
 	$(B)/bench/seed_bench --json $(B)/bench-seed.json
 	$(B)/bench/manycpu_model --json $(B)/bench-manycpu.json
+	$(B)/bench/event_bench
 
 clean:
 	rm -rf $(B)

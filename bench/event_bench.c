@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 5;
 	int ms = argc > 2 ? atoi(argv[2]) : 300;
 	static const int nts[] = { 1, 2, 4 };
-	double tput[3][3][MAXROUNDS], q[3][3][3][MAXROUNDS], g, lo, hi;
+	double tput[3][3][MAXROUNDS], q[3][3][3][MAXROUNDS], g, lo, hi, d;
 	int k, ti, rd, i, ncand;
 	struct logbuf_sender *tx;
 	pthread_t dth;
@@ -271,12 +271,13 @@ int main(int argc, char **argv)
 	for (ti = 0; ti < 3; ti++) {
 		for (k = 0; k < ncand; k++) {
 			double m = median(tput[k][ti], rounds, &lo, &hi);
+			double p50 = median(q[k][ti][0], rounds, &d, &d);
+			double p99 = median(q[k][ti][1], rounds, &d, &d);
+			double p999 = median(q[k][ti][2], rounds, &d, &d);
 
 			printf("%-20s %3d %14.2f %10.2f .. %-9.2f %8.1f %8.1f %8.1f\n",
 			       names[k], nts[ti], m / 1e6, lo / 1e6, hi / 1e6,
-			       median(q[k][ti][0], rounds, &lo, &hi),
-			       median(q[k][ti][1], rounds, &lo, &hi),
-			       median(q[k][ti][2], rounds, &lo, &hi));
+			       p50, p99, p999);
 		}
 		printf("%-20s %3d emit/mpsc throughput ratio %.2f\n", "", nts[ti],
 		       median(tput[EMIT][ti], rounds, &lo, &hi) /

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The wake-up handshake without a barrier per record, as a SPIN model: the
- * design the per-thread senders of issue 18 are to use, checked before it
- * is written (not in the code yet; today's producers issue a full barrier
- * before they look at WAITING, which model/ring.pml checks).  A producer commits a record and then looks at the
+ * tracers' (kmod/tracer.c: logbuf_tracer_tick(), logbuf_tracer_arm();
+ * lib/src/tracer.c: logbuf_emit()), checked before it was written;
+ * channels still issue a full barrier before they look at WAITING, which
+ * model/ring.pml checks.  A producer commits a record and then looks at the
  * doorbell flag with a plain load: no full barrier in between, so its
  * commit may still sit in its store buffer when it loads the flag (store
  * buffering, the one reordering x86 allows).  The kernel's drain runs on
