@@ -104,7 +104,7 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-static int nop(void *ctx, const struct logbuf_event *ev, pid_t tid,
+static int nop(void *ctx, const struct logbuf_event *ev, int32_t tid,
 	       const void *f, size_t len)
 {
 	(void)ctx, (void)ev, (void)tid, (void)f, (void)len;

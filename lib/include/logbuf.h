@@ -22,7 +22,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 #include <linux/logbuf.h>
 #include "logbuf/proto.h"
 #include "logbuf/overwrite.h"
@@ -789,7 +788,7 @@ void logbuf_tracer_close(struct logbuf_tracer *t);
  * Return: 0 to go on, anything else to stop the drain (returned by it).
  */
 typedef int (*logbuf_tracer_fn)(void *ctx, const struct logbuf_event *ev,
-				pid_t tid, const void *fields, size_t len);
+				int32_t tid, const void *fields, size_t len);
 
 /**
  * logbuf_tracer_drain() - read an in-process tracer's events
@@ -826,6 +825,13 @@ struct logbuf_tracer_stats {
 	uint64_t lost;
 };
 
+/**
+ * logbuf_tracer_stats() - a tracer's counters
+ * @t: the tracer.
+ * @st: out: @st->sz bytes of struct logbuf_tracer_stats (set @st->sz
+ *	first); a kernel tracer's come from the kernel (LOGBUF_IOC_STATS on
+ *	the tracer), rings already freed included.
+ */
 void logbuf_tracer_stats(const struct logbuf_tracer *t,
 			 struct logbuf_tracer_stats *st);
 

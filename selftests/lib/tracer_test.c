@@ -28,7 +28,7 @@ struct seen {
 };
 
 /* Decode "u32 seq; u64 v; char s[16]; u8 k[2]; s16 d" and check it. */
-static int check(void *ctx, const struct logbuf_event *ev, pid_t tid,
+static int check(void *ctx, const struct logbuf_event *ev, int32_t tid,
 		 const void *fields, size_t len)
 {
 	struct seen *s = ctx;
@@ -142,7 +142,7 @@ TEST(heap_tracer_delivers_every_event_in_order)
 	logbuf_tracer_close(t);
 }
 
-static int count(void *ctx, const struct logbuf_event *ev, pid_t tid,
+static int count(void *ctx, const struct logbuf_event *ev, int32_t tid,
 		 const void *fields, size_t len)
 {
 	uint32_t seq;
@@ -200,7 +200,7 @@ TEST(fork_child_never_writes_parent_rings)
 }
 
 /* "char a[4]; char b[]" emitted as ("abcdef", NULL). */
-static int strcheck(void *ctx, const struct logbuf_event *ev, pid_t tid,
+static int strcheck(void *ctx, const struct logbuf_event *ev, int32_t tid,
 		    const void *fields, size_t len)
 {
 	static const unsigned char want[] = { 3, 0, 'a', 'b', 'c', 0, 0 };
