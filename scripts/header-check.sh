@@ -3,8 +3,8 @@
 #
 # The public header defines nothing outside logbuf's namespace: every macro
 # that #include <logbuf.h> adds to what its own system includes define
-# starts with LOGBUF_, _LOGBUF_, __logbuf_ or _UAPI_LINUX_LOGBUF.  Checked
-# for C (gcc) and C++ (g++).  Prints TAP.
+# starts with LOGBUF_, _LOGBUF_, __logbuf_, logbuf_ (logbuf_emit) or
+# _UAPI_LINUX_LOGBUF.  Checked for C (gcc) and C++ (g++).  Prints TAP.
 set -u
 cd "$(dirname "$0")/.."
 base='#include <stddef.h>
@@ -27,7 +27,7 @@ for cc in "gcc c" "g++ c++"; do
 	i=$((i + 1))
 	foreign=$(comm -13 <(macros "$1" "$2" "$base") \
 			   <(macros "$1" "$2" '#include <logbuf.h>') |
-		  grep -vE '^(LOGBUF_|_LOGBUF_|__logbuf_|_UAPI_LINUX_LOGBUF)')
+		  grep -vE '^(LOGBUF_|_LOGBUF_|__logbuf_|logbuf_|_UAPI_LINUX_LOGBUF)')
 	if [ -z "$foreign" ]; then
 		echo "ok $i logbuf.h_defines_only_its_own_names_in_$2"
 	else

@@ -15,11 +15,12 @@ version=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
 date=$(git log -1 --format=%cs -- lib/include/logbuf.h 2>/dev/null || true)
 [ -n "$date" ] || date=$(date +%F)
 
-# Every exported function (the version scripts) and the inline hot path;
+# Every exported function (the version scripts), the inline hot path and
+# the logbuf_emit() macro;
 # liblogbuf-trace's from its own header.
 funcs="$(sed -n 's/^\t\t\(logbuf_[a-z_]*\);/\1/p' lib/liblogbuf.map)
 logbuf_claim logbuf_commit logbuf_abort logbuf_write logbuf_read
-logbuf_release"
+logbuf_release logbuf_emit"
 tfuncs="$(sed -n 's/^\t\t\(logbuf_[a-z_]*\);/\1/p' lib/trace/liblogbuf-trace.map)"
 
 rm -rf "$out"

@@ -687,7 +687,7 @@ int logbuf_dev_create_opts(uint64_t capacity,
  *	struct logbuf_tracer *t = logbuf_tracer_open(NULL);
  *	struct logbuf_event *req = logbuf_event_new(t, "req_done",
  *				"u32 status; u64 lat_ns; char path[]");
- *	logbuf_emit(req, 200, (uint64_t)lat, "/index.html");
+ *	logbuf_emit(req, 200, lat, "/index.html");
  *	printf("%s\n", logbuf_event_name(req));  // u1000_req_done
  *	logbuf_tracer_close(t);
  *
@@ -751,22 +751,76 @@ struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
 const char *logbuf_event_name(const struct logbuf_event *ev);
 
 /**
- * logbuf_emit() - record one event from the calling thread
+ * logbuf_emitv() - record one event from the calling thread
  * @ev: the event.
- * @...: one value per declared field, in order: an int (or narrower) for
- *	8-, 16- and 32-bit fields, a uint64_t or int64_t for 64-bit ones
- *	(cast: as printf's %llu), a const char * for strings (longer ones
- *	are cut to the declared bound; NULL is empty) and a const void * to
- *	N bytes for u8 name[N].
+ * @v: one value per declared field, in order, each widened to 64 bits: an
+ *	integer field takes the low bytes of its value; a string field takes
+ *	a const char * (longer strings are cut to the declared bound; NULL is
+ *	empty); u8 name[N] takes a const void * to N bytes (NULL: zeroes).
+ * @n: how many values: the event's field count.
+ *
+ * Programs call it through logbuf_emit(ev, ...), which builds @v and @n
+ * from its arguments (in C++ a template, in C a macro of at most
+ * LOGBUF_TEV_FIELDS_MAX arguments): no va_list, and a wrong count is an
+ * error, not a crash.
  *
  * The thread's first event makes its ring (a system call); after that,
  * none while the kernel's drain is busy, one doorbell when it is idle.
  *
- * Return: 0; -EAGAIN the thread's ring is full (counted; the drain is
- * kicked; LOGBUF_TRACER_WAIT waits instead); -EPIPE the ring is broken;
- * or the errno of making the ring (-ENOMEM, -EPERM, ...).
+ * Return: 0; -EINVAL @n is not the event's field count; -EAGAIN the
+ * thread's ring is full (counted; the drain is kicked;
+ * LOGBUF_TRACER_WAIT waits instead); -EPIPE the ring is broken; or the
+ * errno of making the ring (-ENOMEM, -EPERM, ...).
  */
-int logbuf_emit(struct logbuf_event *ev, ...);
+int logbuf_emitv(struct logbuf_event *ev, const uint64_t *v, unsigned int n);
+
+#ifndef __cplusplus
+#define __logbuf_u64(x)		((uint64_t)(x))
+#define __logbuf_m0()
+#define __logbuf_m1(a)		__logbuf_u64(a)
+#define __logbuf_m2(a, ...)	__logbuf_u64(a), __logbuf_m1(__VA_ARGS__)
+#define __logbuf_m3(a, ...)	__logbuf_u64(a), __logbuf_m2(__VA_ARGS__)
+#define __logbuf_m4(a, ...)	__logbuf_u64(a), __logbuf_m3(__VA_ARGS__)
+#define __logbuf_m5(a, ...)	__logbuf_u64(a), __logbuf_m4(__VA_ARGS__)
+#define __logbuf_m6(a, ...)	__logbuf_u64(a), __logbuf_m5(__VA_ARGS__)
+#define __logbuf_m7(a, ...)	__logbuf_u64(a), __logbuf_m6(__VA_ARGS__)
+#define __logbuf_m8(a, ...)	__logbuf_u64(a), __logbuf_m7(__VA_ARGS__)
+#define __logbuf_m9(a, ...)	__logbuf_u64(a), __logbuf_m8(__VA_ARGS__)
+#define __logbuf_m10(a, ...)	__logbuf_u64(a), __logbuf_m9(__VA_ARGS__)
+#define __logbuf_m11(a, ...)	__logbuf_u64(a), __logbuf_m10(__VA_ARGS__)
+#define __logbuf_m12(a, ...)	__logbuf_u64(a), __logbuf_m11(__VA_ARGS__)
+#define __logbuf_m13(a, ...)	__logbuf_u64(a), __logbuf_m12(__VA_ARGS__)
+#define __logbuf_m14(a, ...)	__logbuf_u64(a), __logbuf_m13(__VA_ARGS__)
+#define __logbuf_m15(a, ...)	__logbuf_u64(a), __logbuf_m14(__VA_ARGS__)
+#define __logbuf_m16(a, ...)	__logbuf_u64(a), __logbuf_m15(__VA_ARGS__)
+#define __logbuf_nth(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, \
+		     _13, _14, _15, _16, n, ...) n
+/* How many arguments, 0 to 16 (## drops the comma before none). */
+#define __logbuf_narg(...)						\
+	__logbuf_nth(_, ##__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,	\
+		     6, 5, 4, 3, 2, 1, 0)
+#define __logbuf_cat(a, b)	a##b
+#define __logbuf_xcat(a, b)	__logbuf_cat(a, b)
+/**
+ * logbuf_emit() - record one event from the calling thread
+ * @ev: the event (struct logbuf_event *).
+ * @...: one value per declared field, in order: integers of any width for
+ *	integer fields, a const char * for strings, a const void * to N bytes
+ *	for u8 name[N]; at most LOGBUF_TEV_FIELDS_MAX.
+ *
+ * logbuf_emitv() on a compound literal of the values, each cast to
+ * uint64_t: the caller's stack, no va_list.  In C++ a variadic template
+ * does the same, and rejects what is neither an integer nor a pointer.
+ *
+ * Return: as logbuf_emitv(): 0, -EINVAL (not as many values as fields),
+ * -EAGAIN (the thread's ring is full), -EPIPE, or the errno of making the
+ * thread's ring.
+ */
+#define logbuf_emit(ev, ...)						\
+	logbuf_emitv((ev), (const uint64_t[]){ 0,			\
+		__logbuf_xcat(__logbuf_m, __logbuf_narg(__VA_ARGS__))	\
+			(__VA_ARGS__) } + 1, __logbuf_narg(__VA_ARGS__))
+#endif
 
 /**
  * logbuf_tracer_close() - close a tracer, its rings and its events
@@ -836,6 +890,27 @@ void logbuf_tracer_stats(const struct logbuf_tracer *t,
 			 struct logbuf_tracer_stats *st);
 
 #ifdef __cplusplus
+}
+
+/* logbuf_emit(ev, values...) in C++: as the C macro, type-checked. */
+template <typename T>
+static inline uint64_t __logbuf_u64(T *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+template <typename T>
+static inline uint64_t __logbuf_u64(T x)
+{
+	return (uint64_t)x;
+}
+
+template <typename... A>
+static inline int logbuf_emit(struct logbuf_event *ev, A... a)
+{
+	const uint64_t v[] = { 0, __logbuf_u64(a)... };
+
+	return logbuf_emitv(ev, v + 1, sizeof...(a));
 }
 #endif
 

@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,12 +73,24 @@ struct lb_cache {
 	struct lb_tring *tr;
 };
 
+/*
+ * An event's encoder, compiled once by logbuf_event_new(): for each field
+ * its op (LB_OP_*: an integer's bytes, or a string or bytes) and bound,
+ * in two small arrays the emit loop reads from one cache line.
+ */
+#define LB_OP_STR	0x10
+#define LB_OP_BYTES	0x20
+
 struct logbuf_event {
 	struct logbuf_tracer *tracer;
 	uint32_t id;
 	unsigned int nf;
 	unsigned int nstr;
+	bool all64;		/* every field a 64-bit integer: one copy */
+	bool allint;		/* every field an integer: 8-byte stores */
 	size_t fixed;
+	uint8_t op[LOGBUF_TEV_FIELDS_MAX];
+	uint16_t n[LOGBUF_TEV_FIELDS_MAX];
 	char name[LOGBUF_TEV_FULL_MAX];
 	struct logbuf_tev_field f[LOGBUF_TEV_FIELDS_MAX];
 };
@@ -324,7 +335,18 @@ struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
 	ev->nf = n;
 	ev->tracer = t;
 	ev->fixed = sizeof(struct logbuf_tev);
+	ev->all64 = true;
+	/* The 8-byte store of a narrower field needs its low bytes first. */
+	ev->allint = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 	for (i = 0; i < ev->nf; i++) {
+		ev->n[i] = ev->f[i].n;
+		ev->op[i] = ev->f[i].type == LOGBUF_TEV_INT ? ev->f[i].size :
+			    ev->f[i].type == LOGBUF_TEV_STR ? LB_OP_STR :
+							      LB_OP_BYTES;
+		if (ev->op[i] != 8)
+			ev->all64 = false;
+		if (ev->op[i] > 8)
+			ev->allint = false;
 		if (ev->f[i].type == LOGBUF_TEV_INT)
 			ev->fixed += ev->f[i].size;
 		else if (ev->f[i].type == LOGBUF_TEV_BYTES)
@@ -374,8 +396,12 @@ const char *logbuf_event_name(const struct logbuf_event *ev)
 	return ev->name;
 }
 
-/* The calling thread's ring of @t: made on its first event. */
-static struct lb_tring *lb_tring_get(struct logbuf_tracer *t)
+/*
+ * The calling thread's ring of @t: made on its first event.  Out of line,
+ * as lb_full(): the emit path stays small enough for the claim to inline.
+ */
+static __attribute__((noinline, cold)) struct lb_tring *
+lb_tring_get(struct logbuf_tracer *t)
 {
 	struct logbuf_tracer_ring a = { .size = sizeof(a) };
 	struct lb_thread *thr;
@@ -457,8 +483,8 @@ out:
 }
 
 /* Full: make the drain run now, then wait for room if asked to. */
-static int lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len,
-		   void **dst)
+static __attribute__((noinline, cold)) int
+lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len, void **dst)
 {
 	const struct timespec pause = { .tv_nsec = 50 * 1000 };
 	int err;
@@ -481,88 +507,56 @@ static int lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len,
 	}
 }
 
-int logbuf_emit(struct logbuf_event *ev, ...)
+/* The fields of a record from the caller's values, as the event says. */
+static inline void lb_encode(const struct logbuf_event *ev,
+			     const uint64_t *v, const uint16_t *lens,
+			     unsigned char *d)
 {
-	struct logbuf_tracer *t = ev->tracer;
-	uint16_t lens[LOGBUF_TEV_FIELDS_MAX];
-	struct lb_tring *tr = lb_cache.tr;
-	unsigned char *d;
-	unsigned int i, k;
-	const char *s;
-	size_t len;
-	va_list ap;
-	void *dst;
-	int err;
+	unsigned int i, k = 0;
 
-	if (__logbuf_unlikely(lb_cache.serial != t->serial ||
-			      lb_cache.gen != lb_gen)) {
-		tr = lb_tring_get(t);
-		if (!tr)
-			return -errno;
-	}
-	len = ev->fixed;
-	va_start(ap, ev);
-	if (ev->nstr) {
-		va_list aq;
-
-		va_copy(aq, ap);
-		for (i = 0, k = 0; i < ev->nf; i++) {
-			const struct logbuf_tev_field *f = &ev->f[i];
-
-			if (f->type == LOGBUF_TEV_INT) {
-				if (f->size == 8)
-					(void)va_arg(aq, uint64_t);
-				else
-					(void)va_arg(aq, int);
-				continue;
-			}
-			s = va_arg(aq, const char *);
-			if (f->type == LOGBUF_TEV_STR) {
-				lens[k] = s ? strnlen(s, f->n - 1) : 0;
-				len += lens[k++];
-			}
-		}
-		va_end(aq);
-	}
-	err = logbuf_claim(tr->p, len, &dst);
-	if (__logbuf_unlikely(err)) {
-		if (err == -EAGAIN)
-			err = lb_full(t, tr, len, &dst);
-		if (err) {
-			va_end(ap);
-			return err;
-		}
-	}
-	d = dst;
 	memcpy(d, &ev->id, sizeof(uint32_t));
 	d += sizeof(uint32_t);
-	for (i = 0, k = 0; i < ev->nf; i++) {
-		const struct logbuf_tev_field *f = &ev->f[i];
-		uint64_t v;
-		uint32_t v32;
-		uint16_t n;
+	if (ev->all64) {
+		/* Eight-byte moves: no call to memcpy() for a short copy. */
+		for (i = 0; i < ev->nf; i++)
+			memcpy(d + 8 * i, &v[i], 8);
+		return;
+	}
+	i = 0;
+	if (ev->allint) {
+		/*
+		 * Integers only: each one an eight-byte store of its value's
+		 * low bytes first (little-endian), the next field overwriting
+		 * the excess.  The last field goes through the switch: its
+		 * excess would fall outside the claim.
+		 */
+		for (; i + 1 < ev->nf; i++) {
+			memcpy(d, &v[i], 8);
+			d += ev->op[i];
+		}
+	}
+	for (; i < ev->nf; i++) {
+		const void *s = (const void *)(uintptr_t)v[i];
+		uint32_t v32 = (uint32_t)v[i];
+		uint16_t v16 = (uint16_t)v[i], n;
 
-		switch (f->type) {
-		case LOGBUF_TEV_INT:
-			if (f->size == 8) {
-				v = va_arg(ap, uint64_t);
-				memcpy(d, &v, 8);
-			} else {
-				v32 = (uint32_t)va_arg(ap, int);
-				if (f->size == 4) {
-					memcpy(d, &v32, 4);
-				} else if (f->size == 2) {
-					uint16_t v16 = (uint16_t)v32;
-
-					memcpy(d, &v16, 2);
-				} else {
-					*d = (unsigned char)v32;
-				}
-			}
-			d += f->size;
+		switch (ev->op[i]) {
+		case 8:
+			memcpy(d, &v[i], 8);
+			d += 8;
 			break;
-		case LOGBUF_TEV_STR:
-			s = va_arg(ap, const char *);
+		case 4:
+			memcpy(d, &v32, 4);
+			d += 4;
+			break;
+		case 2:
+			memcpy(d, &v16, 2);
+			d += 2;
+			break;
+		case 1:
+			*d++ = (unsigned char)v[i];
+			break;
+		case LB_OP_STR:
 			n = lens[k++];
 			memcpy(d, &n, 2);
 			if (n)
@@ -570,18 +564,59 @@ int logbuf_emit(struct logbuf_event *ev, ...)
 			d += 2 + n;
 			break;
 		default:
-			s = va_arg(ap, const char *);
 			if (s)
-				memcpy(d, s, f->n);
+				memcpy(d, s, ev->n[i]);
 			else
-				memset(d, 0, f->n);
-			d += f->n;
+				memset(d, 0, ev->n[i]);
+			d += ev->n[i];
 			break;
 		}
 	}
-	va_end(ap);
+}
+
+/* flatten: the claim and the commit inline here, whatever the heuristics. */
+__attribute__((flatten))
+int logbuf_emitv(struct logbuf_event *ev, const uint64_t *v, unsigned int n)
+{
+	uint16_t lens[LOGBUF_TEV_FIELDS_MAX];
+	struct lb_tring *tr = lb_cache.tr;
+	struct logbuf_tracer *t;
+	unsigned int i, k;
+	size_t len;
+	void *dst;
+	int err;
+
+	if (__logbuf_unlikely(!ev || n != ev->nf || (n && !v)))
+		return -EINVAL;
+	t = ev->tracer;
+	if (__logbuf_unlikely(lb_cache.serial != t->serial ||
+			      lb_cache.gen != lb_gen)) {
+		tr = lb_tring_get(t);
+		if (!tr)
+			return -errno;
+	}
+	len = ev->fixed;
+	if (ev->nstr) {
+		for (i = 0, k = 0; i < n; i++) {
+			const char *s = (const char *)(uintptr_t)v[i];
+
+			if (ev->op[i] != LB_OP_STR)
+				continue;
+			lens[k] = s ? strnlen(s, ev->n[i] - 1) : 0;
+			len += lens[k++];
+		}
+	}
+	/* A tracer's rings are SPSC, and a claim never stays open here. */
+	err = __logbuf_spsc_claim(&tr->p->rv, &tr->p->ps, len, &dst);
+	if (__logbuf_unlikely(err)) {
+		if (err == -EAGAIN)
+			err = lb_full(t, tr, len, &dst);
+		if (err)
+			return err;
+	}
+	lb_encode(ev, v, lens, dst);
 	/* The commit: one release store (proto.h). */
-	logbuf_commit(tr->p);
+	__logbuf_commit(&tr->p->rv, &tr->p->ps);
 	/*
 	 * A plain load, no barrier after the commit: pairs with the kernel's
 	 * arming (set WAITING, full barrier, look again) only up to the store

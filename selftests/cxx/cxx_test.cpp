@@ -2,7 +2,8 @@
 /*
  * liblogbuf from C++: the public header compiles as C++11 and later (g++
  * and clang++), and the hot path works: claim/commit/read/release, a batch
- * with a callback, and a channel between two std::threads.  Prints TAP.
+ * with a callback, a channel between two std::threads, and a typed event
+ * through the logbuf_emit() template.  Prints TAP.
  */
 #include <atomic>
 #include <cstdio>
@@ -30,7 +31,7 @@ static int sum_cb(void *ctx, const void *data, size_t len)
 
 int main()
 {
-	std::printf("1..5\n");
+	std::printf("1..6\n");
 
 	struct logbuf_ring *r = logbuf_ring_new(4096, LOGBUF_RING_MPSC);
 	struct logbuf_producer *p = r ? logbuf_producer_new(r) : nullptr;
@@ -119,6 +120,32 @@ int main()
 	logbuf_consumer_free(c);
 	logbuf_producer_free(p);
 	logbuf_ring_free(r);
+	/* logbuf_emit() as a template: values and pointers, counted. */
+	LOGBUF_OPTS(logbuf_tracer_opts, topts, .flags = LOGBUF_TRACER_HEAP);
+	struct logbuf_tracer *t = logbuf_tracer_open(&topts);
+	struct logbuf_event *ev = t ? logbuf_event_new(t, "cxx",
+					"s16 a; u64 b; char s[]") : nullptr;
+	std::string text = "text";
+	struct emitted {
+		size_t len;
+		unsigned char f[32];
+	} got = {};
+	static const unsigned char want[] = { 0xfe, 0xff, 0, 0, 0, 0, 0, 0,
+					      0, 7, 4, 0, 't', 'e', 'x', 't' };
+
+	ok = ev && logbuf_emit(ev, -2, (uint64_t)7 << 56, text.c_str()) == 0 &&
+	     logbuf_emit(ev, 1, 2) == -EINVAL &&
+	     logbuf_tracer_drain(t, [](void *ctx, const struct logbuf_event *,
+				       int32_t, const void *f, size_t len) {
+		     struct emitted *e = static_cast<struct emitted *>(ctx);
+
+		     e->len = len;
+		     std::memcpy(e->f, f, len < 32 ? len : 32);
+		     return 0;
+	     }, &got, 10) == 1 &&
+	     got.len == sizeof(want) && !std::memcmp(got.f, want, sizeof(want));
+	check(ok, "typed_event_through_the_emit_template");
+	logbuf_tracer_close(t);
 	std::printf("# %d of %d failed\n", failures, ran);
 	return failures ? 1 : 0;
 }

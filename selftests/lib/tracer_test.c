@@ -256,4 +256,98 @@ TEST(declarations)
 	logbuf_tracer_close(t);
 }
 
+struct wide {
+	unsigned int calls;
+	size_t len;
+	unsigned char f[256];
+};
+
+static int keep(void *ctx, const struct logbuf_event *ev, int32_t tid,
+		const void *fields, size_t len)
+{
+	struct wide *w = ctx;
+
+	(void)ev, (void)tid;
+	w->calls++;
+	w->len = len;
+	if (len <= sizeof(w->f))
+		memcpy(w->f, fields, len);
+	return 0;
+}
+
+/*
+ * logbuf_emit() counts its arguments: a count other than the declared one
+ * is -EINVAL and writes nothing; 0 and 16 fields, every width, and the
+ * all-64-bit copy encode as struct logbuf_tev says.
+ */
+TEST(emit_counts_and_widths)
+{
+	LOGBUF_OPTS(logbuf_tracer_opts, o, .flags = LOGBUF_TRACER_HEAP);
+	struct logbuf_tracer *t = logbuf_tracer_open(&o);
+	struct logbuf_event *none, *all64, *mixed, *sixteen;
+	uint64_t want64[3] = { 1, UINT64_MAX, 1ULL << 40 };
+	char spec[LOGBUF_TEV_SPEC_MAX] = "";
+	struct wide w;
+	int16_t s16;
+	int32_t s32;
+	uint64_t u;
+	int i;
+
+	ASSERT_NE(NULL, t);
+	none = logbuf_event_new(t, "none", "");
+	all64 = logbuf_event_new(t, "all64", "u64 a; s64 b; u64 c");
+	mixed = logbuf_event_new(t, "mixed",
+				 "u8 a; s16 b; u32 c; s32 d; u64 e; u8 k[3]");
+	for (i = 0; i < LOGBUF_TEV_FIELDS_MAX; i++)
+		sprintf(spec + strlen(spec), "u16 f%d;", i);
+	sixteen = logbuf_event_new(t, "sixteen", spec);
+	ASSERT_NE(NULL, none);
+	ASSERT_NE(NULL, all64);
+	ASSERT_NE(NULL, mixed);
+	ASSERT_NE(NULL, sixteen);
+
+	/* Wrong counts, and an array that is not there. */
+	EXPECT_EQ(-EINVAL, logbuf_emit(all64, 1, 2));
+	EXPECT_EQ(-EINVAL, logbuf_emit(none, 1));
+	EXPECT_EQ(-EINVAL, logbuf_emit(mixed));
+	EXPECT_EQ(-EINVAL, logbuf_emitv(all64, NULL, 3));
+	EXPECT_EQ(-EINVAL, logbuf_emitv(NULL, want64, 3));
+	memset(&w, 0, sizeof(w));
+	EXPECT_EQ(0, logbuf_tracer_drain(t, keep, &w, 10));
+
+	EXPECT_EQ(0, logbuf_emit(none));
+	EXPECT_EQ(1, logbuf_tracer_drain(t, keep, &w, 10));
+	EXPECT_EQ(0, w.len);
+
+	EXPECT_EQ(0, logbuf_emit(all64, 1, -1, 1ULL << 40));
+	EXPECT_EQ(1, logbuf_tracer_drain(t, keep, &w, 10));
+	ASSERT_EQ(24, w.len);
+	EXPECT_EQ(0, memcmp(w.f, want64, 24));
+
+	EXPECT_EQ(0, logbuf_emit(mixed, 0x1ff, -2, 0xdeadbeef, -3,
+				 1ULL << 63, "xyz"));
+	EXPECT_EQ(1, logbuf_tracer_drain(t, keep, &w, 10));
+	ASSERT_EQ(1 + 2 + 4 + 4 + 8 + 3, w.len);
+	EXPECT_EQ(0xff, w.f[0]);
+	memcpy(&s16, w.f + 1, 2);
+	EXPECT_EQ(-2, s16);
+	memcpy(&s32, w.f + 3, 4);
+	EXPECT_EQ((int32_t)0xdeadbeef, s32);
+	memcpy(&s32, w.f + 7, 4);
+	EXPECT_EQ(-3, s32);
+	memcpy(&u, w.f + 11, 8);
+	EXPECT_EQ(1ULL << 63, u);
+	EXPECT_EQ(0, memcmp(w.f + 19, "xyz", 3));
+
+	EXPECT_EQ(0, logbuf_emit(sixteen, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+				 11, 12, 13, 14, 0x10015));
+	EXPECT_EQ(1, logbuf_tracer_drain(t, keep, &w, 10));
+	ASSERT_EQ(32, w.len);
+	for (i = 0; i < 15; i++)
+		EXPECT_EQ(i, w.f[2 * i] | w.f[2 * i + 1] << 8);
+	EXPECT_EQ(0x15, w.f[30] | w.f[31] << 8);
+	EXPECT_EQ(4, w.calls);	/* four events, and nothing from the refused */
+	logbuf_tracer_close(t);
+}
+
 TEST_HARNESS_MAIN
