@@ -220,8 +220,52 @@ static void lb_child(void)
 	pthread_mutex_unlock(&lb_lock);
 }
 
+/*
+ * Take ownership of the ring's lines a little ahead of the producer: the
+ * consumer zeroed them a lap ago, so they sit modified in its cache, and a
+ * store into one waits for the line to cross over.  Prefetched for writing
+ * LB_PREFETCH bytes ahead (about a dozen events), that transfer overlaps
+ * the events before it: event_bench measured p50 19.5-21 ns instead of
+ * 50-64 ns with one thread (2-vCPU AMD EPYC, 2026-12-05).  PREFETCHW only
+ * where CPUID says it exists (the kernel's prefetchw() does the same).
+ */
+#define LB_PREFETCH	1024
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+static bool lb_prfchw;
+
+static void lb_prefetch_init(void)
+{
+	unsigned int a, b, c, d;
+
+	/* CPUID 0x80000001 ECX bit 8: 3DNowPrefetch (PREFETCHW). */
+	if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+		lb_prfchw = c & (1U << 8);
+}
+
+static inline void lb_prefetchw(const void *p)
+{
+	if (lb_prfchw)
+		__asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+	else
+		__builtin_prefetch(p, 1, 3);
+}
+#else
+static void lb_prefetch_init(void)
+{
+}
+
+static inline void lb_prefetchw(const void *p)
+{
+	__builtin_prefetch(p, 1, 3);
+}
+#endif
+
 static void lb_init(void)
 {
+	lb_prefetch_init();
 	pthread_key_create(&lb_key, lb_thread_exit);
 	pthread_atfork(lb_prepare, lb_parent, lb_child);
 }
@@ -617,6 +661,9 @@ int logbuf_emitv(struct logbuf_event *ev, const uint64_t *v, unsigned int n)
 	lb_encode(ev, v, lens, dst);
 	/* The commit: one release store (proto.h). */
 	__logbuf_commit(&tr->p->rv, &tr->p->ps);
+	lb_prefetchw(__logbuf_hdr_at(&tr->p->rv, tr->p->ps.tail + LB_PREFETCH));
+	lb_prefetchw(__logbuf_hdr_at(&tr->p->rv,
+				     tr->p->ps.tail + LB_PREFETCH + 64));
 	/*
 	 * A plain load, no barrier after the commit: pairs with the kernel's
 	 * arming (set WAITING, full barrier, look again) only up to the store
