@@ -8,7 +8,8 @@
 #                   checks, and the module's selftests under virtme-ng
 #   make bench      benchmarks against ck_ring, liburcu wfcqueue and pipe(), the
 #                   seed crate's workload against its copy ceiling, and the
-#                   many-CPU model (one shared tail against a ring per CPU)
+#                   many-CPU model (one shared tail against a ring per CPU),
+#                   typed events against spdlog and LTTng-UST
 #   make bench-kernel  one guest boot: kernel -> user against the BPF ring
 #                   buffer, user -> ftrace against trace_marker, pipe()
 #   make kmod       the module for KDIR (default: Debian's 6.1 headers)
@@ -301,13 +302,13 @@ check:
 	scripts/check.sh
 
 bench:
-	scripts/deps.sh lib
+	scripts/deps.sh bench
 	$(MAKE) lib
 	$(MAKE) -C bench O=$(B) CC=$(CC)
 	$(B)/bench/logbuf_bench --json $(B)/bench.json
 	$(B)/bench/seed_bench --json $(B)/bench-seed.json
 	$(B)/bench/manycpu_model --json $(B)/bench-manycpu.json
-	$(B)/bench/event_bench
+	bench/lttng-run.sh $(B)/bench/event_bench
 
 clean:
 	rm -rf $(B)

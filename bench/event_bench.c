@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The producer's cost of one 64-byte typed event, natively: logbuf_emit()
- * on per-thread rings (an in-process tracer: heap rings of the same
- * protocol and encoding a kernel tracer maps) against logbuf_try_send() on
- * one MPSC channel (the compare-and-swap and the barrier per record this
- * wave removes) and, when tracefs is writable, a write() to trace_marker.
- * A drain thread empties the rings as a backend would.
+ * The producer's cost of one 64-byte typed event (seven u64 and a u32),
+ * natively: logbuf_emit() on per-thread rings (an in-process tracer: heap
+ * rings of the same protocol and encoding a kernel tracer maps) against
+ * logbuf_try_send() on one MPSC channel (the compare-and-swap and the
+ * barrier per record this wave removes), spdlog's asynchronous logger,
+ * LTTng-UST (when bench/lttng-run.sh gives it a session) and, when tracefs
+ * is writable, a write() to trace_marker.  A drain thread empties logbuf's
+ * rings as a backend would; the peers bring their own.
  *
  * Per candidate and producer-thread count: events per second over a
- * window (no clock read per event), and the cost of single calls timed
- * with the TSC in other windows (p50/p99/p99.9, the timer's own cost
- * measured and subtracted).  Candidates alternate within each round;
- * medians and spread over rounds are printed.
+ * window (no clock read per event); in other windows, the mean cost of
+ * 16 calls in a row timed with the TSC (its p50: single calls are below
+ * the timer's granularity here) and single calls (p99, p99.9), the timer's
+ * own cost subtracted.  Candidates alternate within each round; medians
+ * and spread over rounds are printed.
  *
  * Usage: event_bench [rounds] [window_ms]
  */
@@ -29,12 +32,16 @@
 
 #include "logbuf.h"
 #include "bench.h"
+#include "peers.h"
 
-#define BINS		8192	/* cycles, one bin each */
+#define BINS		65536	/* cycles, one bin each */
 #define MAXTHREADS	4
 
-enum kind { EMIT, MPSC, MARKER };
+#define BATCH		16	/* calls per timed batch */
+
+enum kind { EMIT, MPSC, SPDLOG, LTTNG, MARKER, NKINDS };
 static const char *const names[] = { "emit (per-thread)", "mpsc try_send",
+				     "spdlog async", "lttng-ust",
 				     "trace_marker" };
 
 struct run {
@@ -47,7 +54,8 @@ struct run {
 	struct logbuf_sender *tx;
 	int marker;
 	uint64_t count[MAXTHREADS];
-	uint64_t *hist[MAXTHREADS];
+	uint64_t *hist[MAXTHREADS];	/* single calls */
+	uint64_t *bhist[MAXTHREADS];	/* batch means */
 };
 
 static struct logbuf_tracer *tracer;
@@ -63,9 +71,13 @@ static int one(struct run *r, struct logbuf_sender *tx, uint64_t i)
 	switch (r->kind) {
 	case EMIT:
 		return logbuf_emit(r->ev, i, i + 1, i + 2, i + 3, i + 4, i + 5,
-				   i + 6, (int)i);
+				   i + 6, (uint32_t)i);
 	case MPSC:
 		return logbuf_try_send(tx, rec, 64);
+	case SPDLOG:
+		return spdlog_peer_log(i);
+	case LTTNG:
+		return lttng_peer_log(i);
 	default:
 		return write(r->marker, line, 64) == 64 ? 0 : -errno;
 	}
@@ -81,9 +93,10 @@ static void *producer(void *arg)
 	struct targ *a = arg;
 	struct run *r = a->r;
 	struct logbuf_sender *tx = r->tx ? logbuf_sender_clone(r->tx) : NULL;
-	uint64_t i = 0, n = 0, *h = r->hist[a->idx];
+	uint64_t i = 0, n = 0, *h = r->hist[a->idx], *bh = r->bhist[a->idx];
 	unsigned long long t0, t1;
 	unsigned int aux;
+	int k, bad;
 
 	while (!atomic_load(&r->go))
 		;
@@ -94,6 +107,15 @@ static void *producer(void *arg)
 			if (!one(r, tx, i++)) {
 				t1 = __rdtscp(&aux);
 				h[t1 - t0 < BINS ? t1 - t0 : BINS - 1]++;
+			}
+			bad = 0;
+			t0 = __rdtscp(&aux);
+			for (k = 0; k < BATCH; k++)
+				bad |= one(r, tx, i++);
+			t1 = __rdtscp(&aux);
+			if (!bad) {
+				t1 = (t1 - t0 + BATCH / 2) / BATCH;
+				bh[t1 < BINS ? t1 : BINS - 1]++;
 			}
 		} else if (!one(r, tx, i++)) {
 			n++;
@@ -193,6 +215,26 @@ static void timer_overhead(void)
 	overhead_cycles = best;
 }
 
+/* The histogram's percentile, in ns, the timer's cost taken out. */
+static double pct_ns(uint64_t *h, double p, double ghz_, double over)
+{
+	uint64_t n = 0;
+	int b;
+
+	for (b = 0; b < BINS; b++)
+		n += h[b];
+	return n ? (pct(h, n, p) - over) / ghz_ : 0;
+}
+
+static void merge_hists(uint64_t **h, int n)
+{
+	int i, b;
+
+	for (i = 1; i < n; i++)
+		for (b = 0; b < BINS; b++)
+			h[0][b] += h[i][b];
+}
+
 int main(int argc, char **argv)
 {
 	LOGBUF_OPTS(logbuf_tracer_opts, o, .flags = LOGBUF_TRACER_HEAP,
@@ -200,8 +242,10 @@ int main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 5;
 	int ms = argc > 2 ? atoi(argv[2]) : 300;
 	static const int nts[] = { 1, 2, 4 };
-	double tput[3][3][MAXROUNDS], q[3][3][3][MAXROUNDS], g, lo, hi, d;
-	int k, ti, rd, i, ncand;
+	static double tput[NKINDS][3][MAXROUNDS], q[NKINDS][3][3][MAXROUNDS];
+	double g, lo, hi, d, p50[NKINDS];
+	int have[NKINDS] = { [EMIT] = 1, [MPSC] = 1 };
+	int k, ti, rd, i;
 	struct logbuf_sender *tx;
 	pthread_t dth;
 	struct run r;
@@ -221,68 +265,83 @@ int main(int argc, char **argv)
 	if (r.marker < 0)
 		r.marker = open("/sys/kernel/debug/tracing/trace_marker",
 				O_WRONLY);
-	ncand = r.marker >= 0 ? 3 : 2;
-	for (i = 0; i < MAXTHREADS; i++)
+	have[MARKER] = r.marker >= 0;
+	have[SPDLOG] = !spdlog_peer_init();
+	have[LTTNG] = lttng_peer_enabled();
+	for (i = 0; i < MAXTHREADS; i++) {
 		r.hist[i] = calloc(BINS, sizeof(uint64_t));
+		r.bhist[i] = calloc(BINS, sizeof(uint64_t));
+	}
 	pthread_create(&dth, NULL, drain, NULL);
 	g = ghz();
 	timer_overhead();
-	printf("# event_bench: 64-byte payloads, %d rounds of %d ms windows, "
-	       "TSC %.2f GHz, timer %.0f cycles (subtracted)\n",
+	printf("# event_bench: 64-byte events (7 x u64 + u32), %d rounds of "
+	       "%d ms windows, TSC %.2f GHz, timer %.0f cycles (subtracted)\n",
 	       rounds, ms, g, overhead_cycles);
-	if (r.marker < 0)
+	if (!have[MARKER])
 		printf("# trace_marker: not writable here, left out\n");
+	if (!have[LTTNG])
+		printf("# lttng-ust: no session records logbuf_bench:event "
+		       "(run through bench/lttng-run.sh), left out\n");
+	if (!have[SPDLOG])
+		printf("# spdlog: could not start its logger, left out\n");
 	for (rd = 0; rd < rounds; rd++) {
 		for (ti = 0; ti < 3; ti++) {
-			for (k = 0; k < ncand; k++) {
-				uint64_t n = 0;
-
+			for (k = 0; k < NKINDS; k++) {
+				if (!have[k])
+					continue;
 				r.kind = k;
 				r.nthreads = nts[ti];
 				r.tx = k == MPSC ? tx : NULL;
 				r.timed = 0;
 				tput[k][ti][rd] = window(&r, ms);
-				for (i = 0; i < MAXTHREADS; i++)
+				for (i = 0; i < MAXTHREADS; i++) {
 					memset(r.hist[i], 0,
 					       BINS * sizeof(uint64_t));
+					memset(r.bhist[i], 0,
+					       BINS * sizeof(uint64_t));
+				}
 				r.timed = 1;
 				window(&r, ms);
-				for (i = 1; i < r.nthreads; i++) {
-					int b;
-
-					for (b = 0; b < BINS; b++)
-						r.hist[0][b] += r.hist[i][b];
-				}
-				for (i = 0; i < BINS; i++)
-					n += r.hist[0][i];
-				q[k][ti][0][rd] = (pct(r.hist[0], n, 0.5) -
-						   overhead_cycles) / g;
-				q[k][ti][1][rd] = (pct(r.hist[0], n, 0.99) -
-						   overhead_cycles) / g;
-				q[k][ti][2][rd] = (pct(r.hist[0], n, 0.999) -
-						   overhead_cycles) / g;
+				merge_hists(r.hist, r.nthreads);
+				merge_hists(r.bhist, r.nthreads);
+				q[k][ti][0][rd] = pct_ns(r.bhist[0], 0.5, g,
+							 overhead_cycles / BATCH);
+				q[k][ti][1][rd] = pct_ns(r.hist[0], 0.99, g,
+							 overhead_cycles);
+				q[k][ti][2][rd] = pct_ns(r.hist[0], 0.999, g,
+							 overhead_cycles);
 			}
 		}
 	}
 	atomic_store(&drain_stop, 1);
 	pthread_join(dth, NULL);
+	printf("# p50: of the mean of %d calls in a row; p99, p99.9: of "
+	       "single calls\n", BATCH);
 	printf("%-20s %3s %14s %22s %8s %8s %8s\n", "candidate", "thr",
 	       "Mevents/s", "(spread)", "p50 ns", "p99 ns", "p99.9 ns");
 	for (ti = 0; ti < 3; ti++) {
-		for (k = 0; k < ncand; k++) {
-			double m = median(tput[k][ti], rounds, &lo, &hi);
-			double p50 = median(q[k][ti][0], rounds, &d, &d);
-			double p99 = median(q[k][ti][1], rounds, &d, &d);
-			double p999 = median(q[k][ti][2], rounds, &d, &d);
+		for (k = 0; k < NKINDS; k++) {
+			double m;
 
+			if (!have[k])
+				continue;
+			m = median(tput[k][ti], rounds, &lo, &hi);
+			p50[k] = median(q[k][ti][0], rounds, &d, &d);
 			printf("%-20s %3d %14.2f %10.2f .. %-9.2f %8.1f %8.1f %8.1f\n",
 			       names[k], nts[ti], m / 1e6, lo / 1e6, hi / 1e6,
-			       p50, p99, p999);
+			       p50[k], median(q[k][ti][1], rounds, &d, &d),
+			       median(q[k][ti][2], rounds, &d, &d));
 		}
-		printf("%-20s %3d emit/mpsc throughput ratio %.2f\n", "", nts[ti],
-		       median(tput[EMIT][ti], rounds, &lo, &hi) /
-		       median(tput[MPSC][ti], rounds, &lo, &hi));
+		printf("%-20s %3d p50 against emit:", "", nts[ti]);
+		for (k = MPSC; k < NKINDS; k++)
+			if (have[k])
+				printf(" %s %.1fx", names[k],
+				       p50[EMIT] > 0 ? p50[k] / p50[EMIT] : 0);
+		printf("\n");
 	}
+	if (have[SPDLOG])
+		spdlog_peer_fini();
 	logbuf_sender_free(tx);
 	logbuf_receiver_free(rx);
 	logbuf_tracer_close(tracer);

@@ -10,6 +10,8 @@
 #                            (LLVM=1) tree and the chroots of other suites
 #                            need, DKMS and Debian packaging, spin
 #   scripts/deps.sh debug    + what building a kernel needs (check-debug)
+#   scripts/deps.sh bench    lib + the peers make bench measures (spdlog,
+#                            LTTng-UST and its session daemon)
 #
 # As root it runs apt-get; otherwise it prints the apt-get line and fails.
 set -eu
@@ -22,6 +24,7 @@ ALL_PKGS="linux-image-rt-amd64 linux-headers-rt-amd64 lld llvm flex bison bc
 	libelf-dev libssl-dev debootstrap dkms dh-dkms debhelper dpkg-dev lintian
 	libbpf-dev"
 DEBUG_PKGS="flex bison bc libelf-dev libssl-dev cpio dwarves"
+BENCH_PKGS="g++ libspdlog-dev liblttng-ust-dev lttng-tools"
 
 want=${1:-lib}
 
@@ -86,6 +89,10 @@ install() {
 
 install $LIB_PKGS
 [ "$want" = lib ] && exit 0
+if [ "$want" = bench ]; then
+	install $BENCH_PKGS
+	exit 0
+fi
 
 install $KMOD_PKGS
 if ! command -v vng >/dev/null; then
@@ -97,7 +104,8 @@ fi
 [ "$want" = kmod ] && exit 0
 
 install $MODEL_PKGS
-[ "$want" = all ] && install $ALL_PKGS
+# make check builds the benchmarks: their peers come with "all".
+[ "$want" = all ] && install $ALL_PKGS $BENCH_PKGS
 if [ "$want" = debug ]; then
 	install $DEBUG_PKGS
 	exit 0
