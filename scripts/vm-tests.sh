@@ -56,17 +56,23 @@ frame vm/hostile_test_uid65534 prlimit --memlock=$((32 << 20)) \
 # The command-line tool, as a user runs it.
 TOOL=$B/tools/logbuf
 tool_log() {
-	local out
+	local out ev=/sys/kernel/tracing/events/synthetic/logbuf_log
 	echo global >/sys/kernel/tracing/trace_clock
-	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	# The first run declares the event (no lines); the second is traced.
+	timeout 60 "$TOOL" log </dev/null || return 1
+	echo 1 >"$ev/enable" || return 1
 	echo >/sys/kernel/tracing/trace
-	printf 'hello from logbuf log\nsecond line\n' |
+	# A line of 2500 bytes: three events of line 3, nothing cut.
+	{ printf 'hello from logbuf log\nsecond line\n'
+	  head -c 2500 /dev/zero | tr '\0' x; echo; } |
 		timeout 60 "$TOOL" log || return 1
 	out=$(cat /sys/kernel/tracing/trace)
-	echo 0 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
-	echo "$out" | grep 'logbuf_record' | tail -n 2
-	echo "$out" | grep -q 'len=21 hello from logbuf log' &&
-		echo "$out" | grep -q 'len=11 second line'
+	echo 0 >"$ev/enable"
+	echo "$out" | grep 'logbuf_log:' | cut -c 1-160
+	echo "$out" | grep -Eq 'logbuf_log: pid=[0-9]+ tid=[0-9]+ line=1 text=hello from logbuf log$' &&
+		echo "$out" | grep -q ' line=2 text=second line$' &&
+		[ "$(echo "$out" | grep ' line=3 text=' | sed 's/.* text=//' |
+		     tr -d '\n' | tr -cd x | wc -c)" = 2500 ]
 }
 tool_trace_exec() {
 	local out
@@ -444,14 +450,20 @@ single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"
 # The examples, run as their comments say.
 EX=$B/examples
 ex_ftrace_log() {
-	local out
-	echo 1 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
+	local out ev=/sys/kernel/tracing/events/synthetic/ftrace_log
+	# The first run declares the event; the second is traced, filtered
+	# on a field: 20 of its 25 steps.
+	"$EX/ftrace_log" 1 || return 1
+	echo 'step > 5' >"$ev/filter" && echo 1 >"$ev/enable" || return 1
 	echo >/sys/kernel/tracing/trace
 	"$EX/ftrace_log" 25 || return 1
-	out=$(grep -c 'ftrace_log: step [0-9]* of 25$' /sys/kernel/tracing/trace)
-	echo 0 >/sys/kernel/tracing/events/logbuf/logbuf_record/enable
-	echo "$out trace events of 25"
-	[ "$out" = 25 ]
+	out=$(grep -Ec 'ftrace_log: pid=[0-9]+ tid=[0-9]+ step=([6-9]|1[0-9]|2[0-5]) steps=25 text=a line from ftrace_log$' \
+		/sys/kernel/tracing/trace)
+	echo 0 >"$ev/enable"
+	echo 0 >"$ev/filter"
+	grep ftrace_log: /sys/kernel/tracing/trace | tail -n 1
+	echo "$out trace events of the 20 the filter lets through"
+	[ "$out" = 20 ] && [ "$(grep -c ftrace_log: /sys/kernel/tracing/trace)" = 20 ]
 }
 ex_kmod_producer() {
 	local id line rc=0

@@ -640,85 +640,123 @@ static int cmd_trace(int argc, char **argv)
 
 /* ---- log ------------------------------------------------------------- */
 
+struct log_opts {
+	uint64_t ring_size;
+	const char *event;
+};
+
 static int log_opt(int ch, const char *arg, void *ctx)
 {
+	struct log_opts *o = ctx;
+
+	if (ch == 'e') {
+		o->event = arg;
+		return 0;
+	}
 	if (ch != 's')
 		return -1;
-	return parse_size("--ring-size", arg, 4096, LOGBUF_MAX_CAPACITY, ctx);
+	return parse_size("--ring-size", arg, 4096, LOGBUF_MAX_CAPACITY,
+			  &o->ring_size);
 }
 
+/*
+ * Each line of standard input is one typed event, <event>(u64 line;
+ * char text[]), emitted into this thread's ring of a tracer: the kernel
+ * drains it into events/synthetic/<name>.  A line longer than a string
+ * field holds goes as several events with the same line number: nothing
+ * is cut.
+ */
 static int cmd_log(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "ring-size", required_argument, NULL, 's' },
+		{ "event", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct logbuf_info info = { .size = sizeof(info) };
-	struct logbuf_stats st = { .size = sizeof(st) };
-	uint64_t ring_size = 1 << 20, lines = 0, bytes = 0;
-	struct logbuf_sender *tx;
-	char *line = NULL;
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	struct log_opts o = { .ring_size = 1 << 20, .event = "logbuf_log" };
+	struct logbuf_tracer_stats st = { .sz = sizeof(st) };
+	uint64_t lines = 0, bytes = 0, events = 0;
+	struct logbuf_tracer *t;
+	struct logbuf_event *ev;
+	char *line = NULL, buf[LOGBUF_TEV_STR_MAX + 1];
 	size_t cap = 0;
-	ssize_t n;
-	int pfd, cfd, err, i;
+	ssize_t n, off;
+	int err, i;
 
-	err = parse_opts(&cmds[1], argc, argv, "s:h", lo, log_opt, &ring_size);
+	err = parse_opts(&cmds[1], argc, argv, "s:e:h", lo, log_opt, &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(&cmds[1]);
 	if (optind != argc)
 		return usage_error(&cmds[1]);
-	if (ring_size & (ring_size - 1)) {
+	if (o.ring_size & (o.ring_size - 1)) {
 		fprintf(stderr, "logbuf: --ring-size: %" PRIu64 " is not a "
-			"power of two\n", ring_size);
+			"power of two\n", o.ring_size);
 		return 2;
 	}
-	err = logbuf_dev_create(ring_size, LOGBUF_CREATE_KERNEL_CONS, &pfd,
-				&cfd);
-	if (err)
-		return fail("creating a ring", -err);
-	tx = logbuf_sender_open(pfd);
-	if (!tx)
-		return fail("mapping the ring", errno);
-	ioctl(pfd, LOGBUF_IOC_INFO, &info);
-	fprintf(stderr, "logbuf: ring %" PRIu64 ": each line becomes a "
-		"logbuf:logbuf_record event in /sys/kernel/tracing/trace\n",
-		(uint64_t)info.id);
+	{
+		LOGBUF_OPTS(logbuf_tracer_opts, to, .ring_capacity = o.ring_size,
+			    .flags = LOGBUF_TRACER_WAIT);
+
+		t = logbuf_tracer_open(&to);
+	}
+	if (!t)
+		return fail("opening a tracer", errno);
+	ev = logbuf_event_new(t, o.event, "u64 line; char text[]");
+	if (!ev) {
+		err = errno;
+		logbuf_tracer_close(t);
+		if (err == EINVAL)
+			fprintf(stderr, "logbuf: --event: '%s' is not a name "
+				"([A-Za-z_][A-Za-z0-9_]*)\n", o.event);
+		return fail("declaring the event", err);
+	}
+	fprintf(stderr, "logbuf: each line becomes a synthetic:%s event in "
+		"/sys/kernel/tracing/trace\n", logbuf_event_name(ev));
 	while ((n = getline(&line, &cap, stdin)) > 0) {
 		if (line[n - 1] == '\n')
 			n--;
 		if (!n)
 			continue;
-		err = logbuf_send(tx, line, n);
-		if (err == -E2BIG) {
-			fprintf(stderr, "logbuf: line %" PRIu64 " longer than %"
-				PRIu64 " bytes, skipped\n", lines + 1,
-				(uint64_t)(ring_size / 2 - 8));
-			continue;
-		}
-		if (err)
-			return fail("sending", -err);
 		lines++;
 		bytes += n;
+		/* The string field's bound: a long line goes in pieces. */
+		for (off = 0; off < n; off += LOGBUF_TEV_STR_MAX) {
+			size_t k = n - off < LOGBUF_TEV_STR_MAX ?
+				   (size_t)(n - off) : LOGBUF_TEV_STR_MAX;
+
+			memcpy(buf, line + off, k);
+			buf[k] = 0;
+			/* A NUL in the line ends its text there, as %s. */
+			err = logbuf_emit(ev, lines, buf);
+			if (err) {
+				free(line);
+				logbuf_tracer_close(t);
+				return fail("emitting", -err);
+			}
+			events++;
+		}
 	}
 	free(line);
 	/* Let the kernel drain before saying how it went (5 s at most). */
 	for (i = 0; i < 500; i++) {
-		if (ioctl(pfd, LOGBUF_IOC_STATS, &st) ||
-		    st.records_consumed >= lines)
+		logbuf_tracer_stats(t, &st);
+		if (st.records >= events)
 			break;
-		usleep(10000);
+		nanosleep(&tick, NULL);
 	}
 	if (json)
-		printf("{\"ring\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bytes\":%"
-		       PRIu64 ",\"drained\":%" PRIu64 "}\n", (uint64_t)info.id,
-		       lines, bytes, (uint64_t)st.records_consumed);
+		printf("{\"event\":\"%s\",\"lines\":%" PRIu64 ",\"bytes\":%"
+		       PRIu64 ",\"events\":%" PRIu64 ",\"drained\":%" PRIu64
+		       "}\n", logbuf_event_name(ev), lines, bytes, events,
+		       (uint64_t)st.records);
 	else
 		fprintf(stderr, "logbuf: %" PRIu64 " lines, %" PRIu64
-			" bytes sent, %" PRIu64 " drained by the kernel\n",
-			lines, bytes, (uint64_t)st.records_consumed);
-	logbuf_sender_free(tx);
-	close(pfd);
+			" bytes in %" PRIu64 " events, %" PRIu64
+			" drained by the kernel\n", lines, bytes, events,
+			(uint64_t)st.records);
+	logbuf_tracer_close(t);
 	return 0;
 }
 
@@ -970,9 +1008,12 @@ static const struct cmd cmds[] = {
 	  "                          SIGUSR1 or exit, then write those events\n"
 	  "  (-p, -t, -C, -f: SYSTEM:EVENT only; the kernel drops the rest\n"
 	  "  before it takes ring space)\n" },
-	{ "log", cmd_log, "[-s BYTES]",
-	  "Send each line of standard input to a ring the kernel drains into\n"
-	  "the logbuf:logbuf_record trace event.\n"
+	{ "log", cmd_log, "[-e EVENT] [-s BYTES]",
+	  "Send each line of standard input as a typed event, EVENT(u64 line;\n"
+	  "char text[]), that the kernel drains into events/synthetic/EVENT\n"
+	  "(u<uid>_EVENT without CAP_SYS_ADMIN).  Lines over 1024 bytes go as\n"
+	  "several events with the same line number.\n"
+	  "  -e, --event=EVENT       the event's name (default logbuf_log)\n"
 	  "  -s, --ring-size=BYTES   ring capacity, a power of two (k/M/G)\n" },
 	{ "list", cmd_list, "",
 	  "List every ring the module holds: id, owner, shape, ends,\n"
