@@ -21,8 +21,9 @@
  *           BPF program on the same tracepoint writing the same record
  *           with bpf_ringbuf_reserve()/submit().
  *  ftrace   user -> ftrace.  1 or 2 threads send 64-byte records into a
- *           kernel-consumer ring (logbuf:logbuf_record events) or write
- *           them to trace_marker.  Producer CPU time per record, records
+ *           kernel-consumer ring (logbuf:logbuf_record events), emit
+ *           them as a typed event (synthetic:kbench_ev, a tracer's ring
+ *           per thread) or write them to trace_marker.  Producer CPU time per record, records
  *           in the trace buffer per second at the end of the window, and
  *           the count once everything drained (none may be missing).
  *  u2u      user -> user, 64-byte records with sequence numbers, one
@@ -521,6 +522,7 @@ static uint64_t tr_entries(uint64_t *overrun)
 
 struct ftprod {
 	int pfd;		/* a ring's producer end, or -1 */
+	struct logbuf_event *ev;	/* or a typed event */
 	int marker_fd;
 	int id;
 	_Alignas(CL) uint64_t sent;
@@ -547,7 +549,19 @@ static void *ft_producer(void *arg)
 		int n = snprintf(rec, sizeof(rec), "t%d %" PRIu64 " ", p->id, seq);
 
 		rec[n] = 'x';
-		if (tx) {
+		if (p->ev) {
+			/* 64 bytes: event id, thread, sequence, 47 + NUL. */
+			int err = logbuf_emit(p->ev, p->id, seq,
+					      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+
+			if (err == -EAGAIN) {
+				p->refused++;
+				__builtin_ia32_pause();
+				continue;
+			}
+			if (err)
+				die("logbuf_emit", -err);
+		} else if (tx) {
 			int err = logbuf_try_send(tx, rec, REC);
 
 			if (err == -EAGAIN) {
@@ -579,14 +593,29 @@ static int run_ftrace(struct cand *c, double m[NMET])
 	struct ftprod p[MAXT] = { 0 };
 	uint64_t sent = 0, refused = 0, at_stop, last = 0, ov, e;
 	bool is_lb = strstr(c->name, "logbuf") != NULL;
+	bool is_ev = strstr(c->name, "typed") != NULL;
 	int pfd = -1, cfd = -1, mfd = -1, i, stable;
+	struct logbuf_event *ev = NULL;
+	struct logbuf_tracer *t = NULL;
 	pthread_t th[MAXT];
 	double t0, dt, cpu = 0;
 
 	atomic_store(&go, 0);
 	atomic_store(&stop, 0);
 	tr_write("trace", "");
-	if (is_lb) {
+	if (is_ev) {
+		LOGBUF_OPTS(logbuf_tracer_opts, to, .ring_capacity = RING);
+
+		t = logbuf_tracer_open(&to);
+		if (!t)
+			die("logbuf_tracer_open", errno);
+		ev = logbuf_event_new(t, "kbench_ev",
+				      "u32 t; u64 seq; char text[48]");
+		if (!ev)
+			die("logbuf_event_new", errno);
+		if (tr_write("events/synthetic/kbench_ev/enable", "1"))
+			die("enabling synthetic:kbench_ev", errno);
+	} else if (is_lb) {
 		int err = logbuf_dev_create(RING, LOGBUF_RING_MPSC |
 					    LOGBUF_CREATE_KERNEL_CONS,
 					    &pfd, &cfd);
@@ -599,8 +628,8 @@ static int run_ftrace(struct cand *c, double m[NMET])
 			die("trace_marker", errno);
 	}
 	for (i = 0; i < c->threads; i++) {
-		p[i] = (struct ftprod){ .pfd = pfd, .marker_fd = mfd,
-					.id = i };
+		p[i] = (struct ftprod){ .pfd = pfd, .ev = ev,
+					.marker_fd = mfd, .id = i };
 		pthread_create(&th[i], NULL, ft_producer, &p[i]);
 	}
 	t0 = now();
@@ -615,7 +644,24 @@ static int run_ftrace(struct cand *c, double m[NMET])
 		refused += p[i].refused;
 		cpu += p[i].cpu_s;
 	}
-	if (is_lb) {
+	if (is_ev) {
+		struct logbuf_tracer_stats st = { .sz = sizeof(st) };
+
+		/* Wait (10 s at most) until the drain has taken every event. */
+		for (i = 0; i < 1000; i++) {
+			logbuf_tracer_stats(t, &st);
+			if (st.records >= sent)
+				break;
+			usleep(10000);
+		}
+		m[4] = 0;
+		/* (Skips are the wrap's padding: not a loss.) */
+		if (st.records != sent || st.errors)
+			fprintf(stderr, "kbench: %s: sent %" PRIu64 ", drained %"
+				PRIu64 ", errors %" PRIu64 "\n", c->name, sent,
+				(uint64_t)st.records, (uint64_t)st.errors);
+		logbuf_tracer_close(t);
+	} else if (is_lb) {
 		struct logbuf_stats st = { .size = sizeof(st) };
 
 		/* Wait (10 s at most) until the drain has taken every record. */
@@ -645,6 +691,8 @@ static int run_ftrace(struct cand *c, double m[NMET])
 		stable = e == last ? stable + 1 : 0;
 		last = e;
 	}
+	if (is_ev)
+		tr_write("events/synthetic/kbench_ev/enable", "0");
 	if (ov) {
 		fprintf(stderr, "kbench: %s: the trace buffer overran or "
 			"dropped %" PRIu64 " events\n", c->name, ov);
@@ -660,6 +708,93 @@ static int run_ftrace(struct cand *c, double m[NMET])
 			sent);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * A typed event's delivery delay at a low rate: DELAY_N events, one every
+ * 2 ms, each carrying its CLOCK_MONOTONIC time when emitted; with the
+ * trace clock on "mono", the delay is the event's trace timestamp (taken
+ * by the drain as it writes the event) minus that time.  Microseconds:
+ * the trace prints them.  Returns 0, or -1 if an event is missing.
+ */
+#define DELAY_N		500
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int typed_delay(double *p50, double *p99, double *max)
+{
+	const struct timespec gap = { .tv_nsec = 2 * 1000 * 1000 };
+	struct logbuf_tracer_stats st = { .sz = sizeof(st) };
+	static uint64_t d[DELAY_N];
+	struct logbuf_tracer *t;
+	struct logbuf_event *ev;
+	char line[512];
+	int i, n = 0;
+	FILE *f;
+
+	t = logbuf_tracer_open(NULL);
+	if (!t)
+		die("logbuf_tracer_open", errno);
+	ev = logbuf_event_new(t, "kbench_lat", "u64 t0");
+	if (!ev)
+		die("logbuf_event_new", errno);
+	tr_write("trace_clock", "mono");
+	tr_write("trace", "");
+	if (tr_write("events/synthetic/kbench_lat/enable", "1"))
+		die("enabling synthetic:kbench_lat", errno);
+	for (i = 0; i < DELAY_N; i++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (logbuf_emit(ev, ts.tv_sec * 1000000000ULL + ts.tv_nsec))
+			die("logbuf_emit", EAGAIN);
+		nanosleep(&gap, NULL);
+	}
+	for (i = 0; i < 1000; i++) {
+		logbuf_tracer_stats(t, &st);
+		if (st.records >= DELAY_N)
+			break;
+		usleep(10000);
+	}
+	tr_write("events/synthetic/kbench_lat/enable", "0");
+	logbuf_tracer_close(t);
+	f = fopen(TRACING "trace", "r");
+	if (!f)
+		die("trace", errno);
+	while (n < DELAY_N && fgets(line, sizeof(line), f)) {
+		char *e = strstr(line, ": kbench_lat:"), *b;
+		unsigned long long t0;
+		double ts;
+
+		if (!e || !(b = strstr(e, " t0=")) ||
+		    sscanf(b, " t0=%llu", &t0) != 1)
+			continue;
+		for (b = e; b > line && b[-1] != ' '; b--)
+			;
+		if (sscanf(b, "%lf", &ts) != 1)
+			continue;
+		/* The trace's microseconds against the event's nanoseconds. */
+		d[n++] = (uint64_t)(ts * 1e6) * 1000 > t0 ?
+			 (uint64_t)(ts * 1e6) * 1000 - t0 : 0;
+	}
+	fclose(f);
+	tr_write("trace_clock", "local");
+	tr_write("trace", "");
+	if (n < DELAY_N) {
+		fprintf(stderr, "kbench: typed delay: %d of %d events in the "
+			"trace\n", n, DELAY_N);
+		return -1;
+	}
+	qsort(d, n, sizeof(d[0]), cmp_u64);
+	*p50 = d[n / 2] / 1e3;
+	*p99 = d[n * 99 / 100] / 1e3;
+	*max = d[n - 1] / 1e3;
 	return 0;
 }
 
@@ -849,8 +984,10 @@ static struct cand cands[] = {
 	SYS("logbuf event busy", 2, BUSY),
 	SYS("bpf event busy", 2, BUSY),
 	FT("logbuf ring", 1),
+	FT("typed event", 1),
 	FT("trace_marker", 1),
 	FT("logbuf ring", 2),
+	FT("typed event", 2),
 	FT("trace_marker", 2),
 	U2U("pipe", U_PIPE),
 	U2U("/dev/logbuf ring, busy", U_DEV_BUSY),
@@ -902,6 +1039,12 @@ static const struct ratio_def {
 		   "logbuf ring", "trace_marker", 0),
 	BY_THREADS("ftrace %dt: producer cost trace_marker / logbuf", "ftrace",
 		   "trace_marker", "logbuf ring", 1),
+	BY_THREADS("ftrace %dt: landed/s typed event / trace_marker", "ftrace",
+		   "typed event", "trace_marker", 0),
+	BY_THREADS("ftrace %dt: producer cost trace_marker / typed", "ftrace",
+		   "trace_marker", "typed event", 1),
+	BY_THREADS("ftrace %dt: landed/s typed event / logbuf ring", "ftrace",
+		   "typed event", "logbuf ring", 0),
 	BY_THREADS("any event %dt: logbuf busy / bpf busy", "syscall",
 		   "logbuf event busy", "bpf event busy", 0),
 	BY_THREADS("any event %dt: cpu ns/call, bpf / logbuf", "syscall",
@@ -1048,6 +1191,17 @@ int main(int argc, char **argv)
 	}
 	tr_write("events/logbuf/logbuf_record/enable", "0");
 	tr_write("trace", "");
+	if (!only || !strcmp(only, "ftrace")) {
+		double p50, p99, max;
+
+		fprintf(stderr, "kbench: typed event delivery delay\n");
+		if (typed_delay(&p50, &p99, &max))
+			fails++;
+		else
+			printf("typed event, %d events 2 ms apart: commit to "
+			       "trace buffer p50 %.0f us, p99 %.0f us, max "
+			       "%.0f us\n\n", DELAY_N, p50, p99, max);
+	}
 	if (json) {
 		f = fopen(json, "w");
 		if (!f)
