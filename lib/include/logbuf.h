@@ -866,7 +866,8 @@ int logbuf_tracer_drain(struct logbuf_tracer *t, logbuf_tracer_fn fn,
  * @records: events the drain took (the kernel's count for a kernel
  *	tracer, the rings of this process's since it opened; in-process:
  *	logbuf_tracer_drain()'s).
- * @skips: claims left open by a thread that died, skipped.
+ * @skips: skip records passed over: the padding at each wrap of a ring,
+ *	and claims left open by a thread that died.
  * @lost: bytes given up behind such a claim when it could not be measured.
  */
 struct logbuf_tracer_stats {
