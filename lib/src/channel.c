@@ -284,12 +284,16 @@ int logbuf_send(struct logbuf_sender *tx, const void *data, size_t len)
 	}
 }
 
-static int64_t now_ms(void)
+/*
+ * Nanoseconds: a deadline kept in whole milliseconds truncates its start,
+ * and a wait could end up to a millisecond before the timeout.
+ */
+static int64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /*
@@ -398,11 +402,13 @@ int logbuf_recv(struct logbuf_receiver *rx, const void **data, size_t *len,
 			int64_t left;
 
 			if (!deadline)
-				deadline = now_ms() + timeout_ms;
-			left = deadline - now_ms();
+				deadline = now_ns() + timeout_ms * 1000000LL;
+			left = deadline - now_ns();
 
 			if (left <= 0)
 				return -ETIMEDOUT;
+			/* Rounded up: never wake before the deadline. */
+			left = (left + 999999) / 1000000;
 			err = park(rx, left > INT_MAX ? INT_MAX : (int)left);
 		} else {
 			err = park(rx, -1);
