@@ -549,10 +549,12 @@ static void *ft_producer(void *arg)
 		int n = snprintf(rec, sizeof(rec), "t%d %" PRIu64 " ", p->id, seq);
 
 		rec[n] = 'x';
-		if (p->ev) {
-			/* 64 bytes: event id, thread, sequence, 47 + NUL. */
-			int err = logbuf_emit(p->ev, p->id, seq,
-					      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		if (p->ev || tx) {
+			/* A typed event: 64 bytes of id, thread, seq, 47 + NUL. */
+			int err = p->ev ?
+				  logbuf_emit(p->ev, p->id, seq,
+					      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx") :
+				  logbuf_try_send(tx, rec, REC);
 
 			if (err == -EAGAIN) {
 				p->refused++;
@@ -560,17 +562,7 @@ static void *ft_producer(void *arg)
 				continue;
 			}
 			if (err)
-				die("logbuf_emit", -err);
-		} else if (tx) {
-			int err = logbuf_try_send(tx, rec, REC);
-
-			if (err == -EAGAIN) {
-				p->refused++;
-				__builtin_ia32_pause();
-				continue;
-			}
-			if (err)
-				die("logbuf_try_send", -err);
+				die(p->ev ? "logbuf_emit" : "logbuf_try_send", -err);
 		} else if (write(p->marker_fd, rec, REC) != REC) {
 			die("trace_marker", errno);
 		}
