@@ -151,7 +151,7 @@ struct logbuf_tev_def;
 int logbuf_tev_declare(const char __user *uname, const char __user *ufields,
 		       char __user *ufull, struct logbuf_tev_def **out);
 int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
-		    const u8 *rec, u32 len, char *scratch);
+		    const u8 *rec, u32 len);
 int logbuf_tev_init(void);
 void logbuf_tev_exit(void);
 void logbuf_kcons_kick(struct logbuf_kring *r);

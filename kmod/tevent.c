@@ -235,9 +235,85 @@ out_free:
 	return err;
 }
 
+/*
+ * The synthetic event's entry in the trace buffer, as the kernel lays it
+ * out (kernel/trace/trace_events_synth.c, 6.1 to 7.2): the common header,
+ * an 8-byte slot per field (pid, tid, then the declared ones) holding an
+ * integer in its low bytes or a dynamic string's __data_loc (its offset
+ * from the entry's start, and above it its length with the NUL), then the
+ * strings.  tevent_test checks this against the event's format file on
+ * the oldest kernel and the newest.
+ */
+struct logbuf_tev_entry {
+	struct trace_entry ent;
+	u64 slot[];
+};
+
+/*
+ * Where a checked record's fields are: @src[i], the offset of field i's
+ * bytes in the record; @len[i], the bytes a string or byte array takes in
+ * the trace buffer, NUL included.
+ */
+struct logbuf_tev_where {
+	u16 src[LOGBUF_TEV_FIELDS_MAX];
+	u16 len[LOGBUF_TEV_FIELDS_MAX];
+};
+
+/*
+ * Check @rec against @def, every length against @len and the declaration
+ * before a byte is read, and find its fields.  Return the bytes its
+ * strings take in the trace buffer (the declaration bounds the sum,
+ * logbuf_tev_parse()), or -EBADMSG.
+ */
+static int logbuf_tev_check(const struct logbuf_tev_def *def, const u8 *rec,
+			    u32 len, struct logbuf_tev_where *w)
+{
+	unsigned int i, dyn = 0;
+	u32 pos = 0;
+	u16 n;
+
+	for (i = 0; i < def->nf; i++) {
+		const struct logbuf_tev_field *f = &def->f[i];
+
+		switch (f->type) {
+		case LOGBUF_TEV_INT:
+			if (len - pos < f->size)
+				return -EBADMSG;
+			w->src[i] = pos;
+			pos += f->size;
+			continue;
+		case LOGBUF_TEV_STR:
+			if (len - pos < 2)
+				return -EBADMSG;
+			memcpy(&n, rec + pos, 2);
+			pos += 2;
+			if (n >= f->n || len - pos < n)
+				return -EBADMSG;
+			w->src[i] = pos;
+			/* A NUL inside a string ends it early. */
+			w->len[i] = strnlen((const char *)rec + pos, n) + 1;
+			pos += n;
+			break;
+		default:	/* LOGBUF_TEV_BYTES, shown as hex digits */
+			n = f->n;
+			if (len - pos < n)
+				return -EBADMSG;
+			w->src[i] = pos;
+			w->len[i] = 2 * n + 1;
+			pos += n;
+			break;
+		}
+		dyn += w->len[i];
+	}
+	return pos == len ? dyn : -EBADMSG;
+}
+
 static const char logbuf_hex[] = "0123456789abcdef";
 
-/* An integer field's value, sign-extended if it is signed. */
+/*
+ * An integer field's slot: its value sign-extended if it is signed (s8
+ * and s16 are s32 in the trace buffer), zero-extended if not.
+ */
 static u64 logbuf_tev_int(const struct logbuf_tev_field *f, const u8 *p)
 {
 	u16 v16;
@@ -259,6 +335,41 @@ static u64 logbuf_tev_int(const struct logbuf_tev_field *f, const u8 *p)
 	}
 }
 
+/* Write a checked record into its entry: slots, then strings. */
+static void logbuf_tev_fill(const struct logbuf_tev_def *def,
+			    struct logbuf_tev_entry *e, pid_t pid, pid_t tid,
+			    const u8 *rec, const struct logbuf_tev_where *w)
+{
+	u32 at = struct_size(e, slot, def->nf + 2);
+	unsigned int i, j;
+	const u8 *p;
+	char *s;
+
+	e->slot[0] = (u32)pid;
+	e->slot[1] = (u32)tid;
+	for (i = 0; i < def->nf; i++) {
+		const struct logbuf_tev_field *f = &def->f[i];
+
+		p = rec + w->src[i];
+		if (f->type == LOGBUF_TEV_INT) {
+			e->slot[i + 2] = logbuf_tev_int(f, p);
+			continue;
+		}
+		s = (char *)e + at;
+		if (f->type == LOGBUF_TEV_STR) {
+			memcpy(s, p, w->len[i] - 1);
+		} else {
+			for (j = 0; j < f->n; j++) {
+				s[2 * j] = logbuf_hex[p[j] >> 4];
+				s[2 * j + 1] = logbuf_hex[p[j] & 15];
+			}
+		}
+		s[w->len[i] - 1] = 0;
+		e->slot[i + 2] = at | (u32)w->len[i] << 16;
+		at += w->len[i];
+	}
+}
+
 /**
  * logbuf_tev_emit() - one record of a tracer ring as its typed event
  * @def: the event.
@@ -266,67 +377,48 @@ static u64 logbuf_tev_int(const struct logbuf_tev_field *f, const u8 *p)
  * @tid: its thread id.
  * @rec: the field values (after struct logbuf_tev), untrusted.
  * @len: their bytes.
- * @scratch: LOGBUF_TEV_EVENT_MAX bytes for the strings, NUL-terminated.
  *
- * Every length is checked against @len and the declaration before a byte
- * is copied; the record must end exactly where its last field does.
+ * The record is checked whole first; it must end exactly where its last
+ * field does.  Then, if the event is enabled in the top trace instance,
+ * it is written straight into the trace buffer, as the kernel's own
+ * synth_event_trace_array() would (the same checks of the event's flags,
+ * the same reserve and commit, so pid filters, event filters and triggers
+ * apply), but with each string's length known, not looked for a byte at a
+ * time through a fault-tolerant copy.
  *
+ * Context: process context; may be preempted between records.
  * Return: 0, or -EBADMSG (the record does not match the declaration).
  */
 int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
-		    const u8 *rec, u32 len, char *scratch)
+		    const u8 *rec, u32 len)
 {
-	u64 vals[LOGBUF_TEV_FIELDS_MAX + 2];
-	unsigned int i, j, used = 0;
-	u32 pos = 0;
-	u16 n;
+	struct trace_event_file *file = def->file;
+	struct logbuf_tev_where w;
+	struct trace_event_buffer fb;
+	struct logbuf_tev_entry *e;
+	int dyn;
 
-	vals[0] = pid;
-	vals[1] = tid;
-	for (i = 0; i < def->nf; i++) {
-		const struct logbuf_tev_field *f = &def->f[i];
-		char *s = scratch + used;
-
-		switch (f->type) {
-		case LOGBUF_TEV_INT:
-			if (len - pos < f->size)
-				return -EBADMSG;
-			vals[i + 2] = logbuf_tev_int(f, rec + pos);
-			pos += f->size;
-			continue;
-		case LOGBUF_TEV_STR:
-			if (len - pos < 2)
-				return -EBADMSG;
-			memcpy(&n, rec + pos, 2);
-			pos += 2;
-			if (n >= f->n || len - pos < n)
-				return -EBADMSG;
-			memcpy(s, rec + pos, n);
-			pos += n;
-			break;
-		default:	/* LOGBUF_TEV_BYTES */
-			n = f->n;
-			if (len - pos < n)
-				return -EBADMSG;
-			for (j = 0; j < n; j++) {
-				s[2 * j] = logbuf_hex[rec[pos + j] >> 4];
-				s[2 * j + 1] = logbuf_hex[rec[pos + j] & 15];
-			}
-			pos += n;
-			n *= 2;
-			break;
+	dyn = logbuf_tev_check(def, rec, len, &w);
+	if (dyn < 0)
+		return dyn;
+	if (!(READ_ONCE(file->flags) & EVENT_FILE_FL_ENABLED))
+		return 0;
+	/*
+	 * As in a tracepoint: the trace buffer and its context are per CPU,
+	 * and the preemption count the entry records is the caller's.
+	 */
+	preempt_disable_notrace();
+	if (!trace_trigger_soft_disabled(file)) {
+		e = trace_event_buffer_reserve(&fb, file,
+					       struct_size(e, slot,
+							   def->nf + 2) + dyn);
+		/* NULL: the buffer is off or full, or a pid filter said no. */
+		if (e) {
+			logbuf_tev_fill(def, e, pid, tid, rec, &w);
+			trace_event_buffer_commit(&fb);
 		}
-		/*
-		 * The declaration bounds the sum (logbuf_tev_parse()): it
-		 * fits in @scratch.  A NUL inside a string ends it early.
-		 */
-		s[n] = 0;
-		used += n + 1;
-		vals[i + 2] = (u64)(unsigned long)s;
 	}
-	if (pos != len)
-		return -EBADMSG;
-	synth_event_trace_array(def->file, vals, def->nf + 2);
+	preempt_enable_notrace();
 	return 0;
 }
 
@@ -360,7 +452,7 @@ int logbuf_tev_declare(const char __user *uname, const char __user *ufields,
 }
 
 int logbuf_tev_emit(struct logbuf_tev_def *def, pid_t pid, pid_t tid,
-		    const u8 *rec, u32 len, char *scratch)
+		    const u8 *rec, u32 len)
 {
 	return -EBADMSG;
 }

@@ -41,7 +41,7 @@ MODULE_PARM_DESC(tick_idle_ms,
 /**
  * struct logbuf_tracer - a program's typed events and its threads' rings
  * @ref: the file's, and one per ring (dropped when the ring is freed).
- * @lock: @rings, @ev, the tick's state and @scratch; taken before any
+ * @lock: @rings, @ev and the tick's state; taken before any
  *	ring's consumer lock.
  * @rings: struct logbuf_tracer_ring_ctx of the rings not done yet.
  * @nr_rings: how many.
@@ -51,7 +51,6 @@ MODULE_PARM_DESC(tick_idle_ms,
  * @free_work: frees the tracer once its tick cannot run any more.
  * @interval: jiffies to the next tick while busy.
  * @armed: every ring's WAITING was set after an idle tick.
- * @scratch: the strings of the event being emitted.
  * @done: counters of the rings that are done (struct logbuf_stats).
  * @ticks: ticks run.
  * @arms: idle ticks that armed the doorbells.
@@ -67,7 +66,6 @@ struct logbuf_tracer {
 	struct work_struct free_work;
 	unsigned long interval;
 	bool armed;
-	char *scratch;
 	struct logbuf_stats done;
 	u64 ticks;
 	u64 arms;
@@ -199,7 +197,6 @@ static void logbuf_tracer_free_work(struct work_struct *work)
 
 	/* No ring is left, so nothing queues it again. */
 	cancel_delayed_work_sync(&t->tick);
-	kfree(t->scratch);
 	kfree(t);
 }
 
@@ -245,7 +242,7 @@ void logbuf_tracer_record(struct logbuf_kring *r,
 		goto bad;
 	if (logbuf_tev_emit(t->ev[id], ctx->pid, ctx->tid,
 			    (const u8 *)data + sizeof(struct logbuf_tev),
-			    len - sizeof(struct logbuf_tev), t->scratch))
+			    len - sizeof(struct logbuf_tev)))
 		goto bad;
 	return;
 bad:
@@ -433,11 +430,6 @@ long logbuf_tracer_create(void __user *uarg)
 	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;
-	t->scratch = kmalloc(LOGBUF_TEV_EVENT_MAX, GFP_KERNEL_ACCOUNT);
-	if (!t->scratch) {
-		kfree(t);
-		return -ENOMEM;
-	}
 	kref_init(&t->ref);
 	mutex_init(&t->lock);
 	INIT_LIST_HEAD(&t->rings);
@@ -467,7 +459,6 @@ long logbuf_tracer_create(void __user *uarg)
 out_fd:
 	put_unused_fd(fd);
 out_free:
-	kfree(t->scratch);
 	kfree(t);
 	return err;
 }

@@ -181,6 +181,52 @@ FIXTURE_TEARDOWN(tev)
 	logbuf_tracer_close(self->t);
 }
 
+/*
+ * Check a format file's fields against the layout kmod/tevent.c writes:
+ * the common fields end at byte 8, then field i (of @name) is at 8 + 8 i
+ * with @size[i] bytes (0: a __data_loc, which the module writes as 8
+ * bytes, the high 4 zero, and the kernel shows as 4 or 8).  Return how
+ * many fields differ.
+ */
+static int check_layout(struct __test_metadata *_metadata, const char *fmt,
+			const char *const *name, const int *size)
+{
+	int i, off, sz, bad = 0, common_end = 0;
+	const char *p;
+	char want[64];
+
+	for (p = strstr(fmt, "field:"); p; p = strstr(p + 1, "field:")) {
+		const char *q = strstr(p, "offset:");
+
+		if (!q || sscanf(q, "offset:%d; size:%d;", &off, &sz) != 2)
+			return 99;
+		if (!strncmp(strchr(p, ' ') + 1, "common_", 7) &&
+		    off + sz > common_end)
+			common_end = off + sz;
+	}
+	if (common_end != 8) {
+		TH_LOG("common fields end at %d, not 8", common_end);
+		bad++;
+	}
+	for (i = 0; name[i]; i++) {
+		snprintf(want, sizeof(want), " %s;", name[i]);
+		p = strstr(fmt, want);
+		if (!p || sscanf(strstr(p, "offset:"), "offset:%d; size:%d;",
+				 &off, &sz) != 2) {
+			TH_LOG("no field %s", name[i]);
+			bad++;
+			continue;
+		}
+		if (off != 8 + 8 * i ||
+		    (size[i] ? sz != size[i] : sz != 4 && sz != 8)) {
+			TH_LOG("%s: offset %d size %d, the module writes %d, %d",
+			       name[i], off, sz, 8 + 8 * i, size[i]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 TEST_F(tev, declared_event_has_a_format)
 {
 	struct logbuf_event *ev, *again;
@@ -209,6 +255,14 @@ TEST_F(tev, declared_event_has_a_format)
 	EXPECT_NE(NULL, strstr(buf, "char[] key;"));
 	/* s16 is s32 in the trace buffer (signed printing). */
 	EXPECT_NE(NULL, strstr(buf, "field:s32 delta;"));
+	/*
+	 * The layout the module writes entries in (kmod/tevent.c): after the
+	 * 8-byte common header, one 8-byte slot per field in order, an
+	 * integer of its size or a __data_loc.
+	 */
+	EXPECT_EQ(0, check_layout(_metadata, buf, (const char *const []){
+		"pid", "tid", "status", "lat_ns", "path", "comm", "key",
+		"delta", NULL }, (const int []){ 4, 4, 4, 8, 0, 0, 0, 4 }));
 	/* Declared again, identically: the same event. */
 	again = logbuf_event_new(self->t, "lbt_fmt",
 				 "u32 status; u64 lat_ns; char path[]; "
@@ -678,7 +732,8 @@ TEST_F(tev, lying_records_are_counted_and_skipped)
 	struct logbuf_ring *r;
 	struct logbuf_producer *p;
 	unsigned char rec[64];
-	int tfd, id, status;
+	int tfd, id, status, nl;
+	char **lines;
 	pid_t pid;
 
 	tfd = raw_tracer();
@@ -721,14 +776,24 @@ TEST_F(tev, lying_records_are_counted_and_skipped)
 		n = 2;
 		memcpy(rec + 8, &n, 2);
 		logbuf_write(p, rec, 12);
+		/* valid, a NUL inside the string ends it */
+		n = 4;
+		memcpy(rec + 8, &n, 2);
+		memcpy(rec + 10, "x\0yz", 4);
+		logbuf_write(p, rec, 14);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(0, wait_rings_done(tfd, &st));
-	EXPECT_EQ(6, st.records_consumed);
+	EXPECT_EQ(7, st.records_consumed);
 	EXPECT_EQ(5, st.errors);
-	EXPECT_EQ(1, trace_lines("lbt_lie", NULL));
+	nl = trace_lines("lbt_lie", &lines);
+	ASSERT_EQ(2, nl);
+	EXPECT_NE(NULL, strstr(lines[0], "v=5 s=12"));
+	EXPECT_NE(NULL, strstr(lines[1], "v=5 s=x"));
+	EXPECT_EQ(NULL, strstr(lines[1], "yz"));
+	free_lines(lines, nl);
 	ev_enable("lbt_lie", 0);
 	close(tfd);
 }
