@@ -133,10 +133,14 @@ static long logbuf_doorbell(struct logbuf_end *end)
 	if (r->kc && logbuf_kcons_tracer_ctx(r)->tracer) {
 		/*
 		 * A tracer's ring rings when it saw WAITING, or when it is
-		 * full: either way its tracer ticks now.
+		 * full: either way its tracer ticks now.  A ring a quarter
+		 * full or more (the tick's own mark of pressure) is drained
+		 * here first, by its producer's thread.
 		 */
 		if (logbuf_kring_test_clear_waiting(r))
 			atomic64_inc(&r->wakeups);
+		if (logbuf_kcons_backlog(r) >= r->capacity / 4)
+			logbuf_kcons_drain_now(r);
 		logbuf_kcons_kick(r);
 	} else if (logbuf_kring_test_clear_waiting(r)) {
 		atomic64_inc(&r->wakeups);

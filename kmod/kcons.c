@@ -200,6 +200,34 @@ void logbuf_kcons_unlock(struct logbuf_kring *r)
 	mutex_unlock(&r->kc->lock);
 }
 
+/**
+ * logbuf_kcons_drain_now() - drain a tracer's ring in the caller's context
+ * @r: the ring; the caller holds a reference (its producer end).
+ *
+ * A producer that found its ring full drains it itself, one budget's
+ * worth (LOGBUF_DRAIN_RECORDS, LOGBUF_DRAIN_BYTES), on its own CPU: under
+ * overload the drain then runs on every producer's CPU, as trace_marker's
+ * writes do, at one system call per budget.  If the tick holds the ring,
+ * this waits for it (one budget at most) rather than have the producer
+ * spin in and out of the kernel on a ring that stays full.  Whether the
+ * ring is done stays the tick's to decide (logbuf_kcons_settle()).
+ *
+ * Context: process context; may sleep.
+ * Return: records drained.
+ */
+unsigned int logbuf_kcons_drain_now(struct logbuf_kring *r)
+{
+	struct logbuf_kcons *kc = r->kc;
+	unsigned int n = 0;
+
+	if (mutex_lock_killable(&kc->lock))
+		return 0;
+	if (!kc->done)
+		logbuf_kcons_drain(r, false, &n);
+	mutex_unlock(&kc->lock);
+	return n;
+}
+
 /* Bytes committed or claimed past the drain's head (a hint: racy). */
 u64 logbuf_kcons_backlog(struct logbuf_kring *r)
 {

@@ -15,6 +15,13 @@
  * each other; that is why an armed tracer keeps ticking, every
  * tick_idle_ms, instead of sleeping for good: such a record waits one slow
  * tick at most, and is never lost.
+ *
+ * Under overload one tick cannot keep up with many threads: a producer
+ * that finds its ring full rings too, and if its ring is a quarter full or
+ * more the doorbell drains that ring first, in the producer's thread
+ * (logbuf_kcons_drain_now()).  The drain then runs on every producing CPU
+ * at one system call per budget of records, while a program below the
+ * tick's pace never enters the kernel.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -41,11 +48,11 @@ MODULE_PARM_DESC(tick_idle_ms,
 /**
  * struct logbuf_tracer - a program's typed events and its threads' rings
  * @ref: the file's, and one per ring (dropped when the ring is freed).
- * @lock: @rings, @ev and the tick's state; taken before any
+ * @lock: @rings, writers of @ev, the tick's state; taken before any
  *	ring's consumer lock.
  * @rings: struct logbuf_tracer_ring_ctx of the rings not done yet.
  * @nr_rings: how many.
- * @nr_ev: events declared.
+ * @nr_ev: events declared; only grows (release, after @ev[@nr_ev]).
  * @ev: the events, by number; each lives until the module goes.
  * @tick: the drain.
  * @free_work: frees the tracer once its tick cannot run any more.
@@ -224,21 +231,24 @@ void logbuf_tracer_put(struct logbuf_tracer *t)
  * @data: the record, untrusted.
  * @len: its length.
  *
- * Context: the tracer's tick (its lock held).  A record that does not
- * decode is counted in the ring's errors and skipped.
+ * Context: the ring's drain (its consumer lock held): the tracer's tick,
+ * or the ring's producer in a doorbell (logbuf_kcons_drain_now()), which
+ * does not hold the tracer's lock.  A record that does not decode is
+ * counted in the ring's errors and skipped.
  */
 void logbuf_tracer_record(struct logbuf_kring *r,
 			  struct logbuf_tracer_ring_ctx *ctx,
 			  const void *data, u32 len)
 {
 	struct logbuf_tracer *t = ctx->tracer;
+	/* Pairs with the release in logbuf_tracer_event(): ev[id] is set. */
+	u32 nr_ev = smp_load_acquire(&t->nr_ev);
 	u32 id;
 
-	lockdep_assert_held(&t->lock);
 	if (len < sizeof(struct logbuf_tev))
 		goto bad;
 	memcpy(&id, data, sizeof(id));
-	if (id >= t->nr_ev)
+	if (id >= nr_ev)
 		goto bad;
 	if (logbuf_tev_emit(t->ev[id], ctx->pid, ctx->tid,
 			    (const u8 *)data + sizeof(struct logbuf_tev),
@@ -341,10 +351,16 @@ static long logbuf_tracer_event(struct logbuf_tracer *t, void __user *uarg)
 	for (i = 0; i < t->nr_ev && t->ev[i] != d; i++)
 		;
 	if (i == t->nr_ev) {
-		if (i < LOGBUF_TRACER_EVENTS)
-			t->ev[t->nr_ev++] = d;
-		else
+		if (i < LOGBUF_TRACER_EVENTS) {
+			t->ev[i] = d;
+			/*
+			 * Pairs with the acquire in logbuf_tracer_record(),
+			 * which reads @ev without the tracer's lock.
+			 */
+			smp_store_release(&t->nr_ev, i + 1);
+		} else {
 			err = -ENOSPC;
+		}
 	}
 	mutex_unlock(&t->lock);
 	if (!err && put_user(i, &((struct logbuf_event_new __user *)uarg)->id))

@@ -768,8 +768,9 @@ const char *logbuf_event_name(const struct logbuf_event *ev);
  * none while the kernel's drain is busy, one doorbell when it is idle.
  *
  * Return: 0; -EINVAL @n is not the event's field count; -EAGAIN the
- * thread's ring is full (counted; the drain is kicked;
- * LOGBUF_TRACER_WAIT waits instead); -EPIPE the ring is broken; or the
+ * thread's ring is full (counted; a doorbell makes the kernel drain it in
+ * this thread and the event is tried once more; LOGBUF_TRACER_WAIT waits
+ * instead); -EPIPE the ring is broken; or the
  * errno of making the ring (-ENOMEM, -EPERM, ...).
  */
 int logbuf_emitv(struct logbuf_event *ev, const uint64_t *v, unsigned int n);
@@ -860,7 +861,8 @@ int logbuf_tracer_drain(struct logbuf_tracer *t, logbuf_tracer_fn fn,
 /**
  * struct logbuf_tracer_stats - logbuf_tracer_stats()
  * @sz: sizeof, set by the caller.
- * @full: events refused (or waited for) because a ring was full.
+ * @full: events that found their ring full: refused, waited for, or let
+ *	in after the doorbell's drain.
  * @errors: records that did not decode (a lying writer), skipped.
  * @rings: rings of live threads, and of gone ones not drained yet.
  * @records: events the drain took (the kernel's count for a kernel

@@ -526,7 +526,7 @@ out:
 	return NULL;
 }
 
-/* Full: make the drain run now, then wait for room if asked to. */
+/* Full: ring (the kernel drains now), try again, wait if asked to. */
 static __attribute__((noinline, cold)) int
 lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len, void **dst)
 {
@@ -539,15 +539,19 @@ lb_full(struct logbuf_tracer *t, struct lb_tring *tr, size_t len, void **dst)
 						   memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	for (;;) {
+		/*
+		 * The kernel drains a ring this full in the doorbell's
+		 * system call, on this thread (kmod/tracer.c): try again.
+		 */
 		if (tr->ring->fd >= 0 &&
 		    ioctl(tr->ring->fd, LOGBUF_IOC_DOORBELL) && errno == EPIPE)
 			return -EPIPE;
-		if (!(t->flags & LOGBUF_TRACER_WAIT))
-			return -EAGAIN;
-		nanosleep(&pause, NULL);
 		err = logbuf_claim(tr->p, len, dst);
 		if (err != -EAGAIN)
 			return err;
+		if (!(t->flags & LOGBUF_TRACER_WAIT))
+			return -EAGAIN;
+		nanosleep(&pause, NULL);
 	}
 }
 

@@ -574,6 +574,48 @@ static int wait_rings_done(int tfd, struct logbuf_stats *st)
 	return -1;
 }
 
+/*
+ * A thread that fills its ring faster than the tick drains it is never
+ * refused: the doorbell it rings on a full ring drains that ring in its
+ * own system call, and the event goes in on the second try.  Without that
+ * drain the emit returns -EAGAIN until the next tick.
+ */
+TEST_F(tev, full_ring_is_drained_by_its_producer)
+{
+	LOGBUF_OPTS(logbuf_tracer_opts, o, .ring_capacity = 4096);
+	struct logbuf_tracer_stats st = { .sz = sizeof(st) };
+	struct logbuf_tracer *t;
+	struct logbuf_event *ev;
+	int i, refused = 0;
+
+	t = logbuf_tracer_open(&o);
+	ASSERT_NE(NULL, t);
+	ev = logbuf_event_new(t, "lbt_full", "u32 seq; char text[32]");
+	ASSERT_NE(NULL, ev);
+	ASSERT_EQ(0, ev_enable("lbt_full", 1));
+	for (i = 0; i < 5000; i++) {
+		int err = logbuf_emit(ev, i, "0123456789abcdefghijklmnopqrst");
+
+		if (err == -EAGAIN) {
+			refused++;
+			i--;
+			continue;
+		}
+		ASSERT_EQ(0, err);
+	}
+	EXPECT_EQ(0, refused);
+	EXPECT_EQ(5000, wait_lines("lbt_full", 5000));
+	logbuf_tracer_stats(t, &st);
+	/* The ring (4 KiB) was full: the path above was taken. */
+	EXPECT_LT(0, st.full);
+	EXPECT_EQ(5000, st.records);
+	EXPECT_EQ(0, st.errors);
+	TH_LOG("full %llu times, refused %d", (unsigned long long)st.full,
+	       refused);
+	ev_enable("lbt_full", 0);
+	logbuf_tracer_close(t);
+}
+
 /* SIGKILL right after the last commit: every committed event lands. */
 TEST_F(tev, killed_after_commit_loses_nothing)
 {
