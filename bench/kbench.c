@@ -546,9 +546,17 @@ static void *ft_producer(void *arg)
 		;
 	c0 = thread_cpu();
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
-		int n = snprintf(rec, sizeof(rec), "t%d %" PRIu64 " ", p->id, seq);
+		/*
+		 * Text for trace_marker and the untyped ring; a typed event
+		 * carries the thread and the count in binary, unformatted,
+		 * as a program's would.
+		 */
+		if (!p->ev) {
+			int n = snprintf(rec, sizeof(rec), "t%d %" PRIu64 " ",
+					 p->id, seq);
 
-		rec[n] = 'x';
+			rec[n] = 'x';
+		}
 		if (p->ev || tx) {
 			/* A typed event: 64 bytes of id, thread, seq, 47 + NUL. */
 			int err = p->ev ?
