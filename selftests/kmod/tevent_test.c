@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <grp.h>
 #include <sys/resource.h>
@@ -560,6 +562,125 @@ TEST_F(tev, unprivileged_user_has_its_own_events)
 }
 
 /* Wait until the tracer has no ring left (every one drained and done). */
+/* In a child: report the first check that fails, by its line, and exit. */
+#define CHILD_CHECK(cond)						\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "# line %d: %s\n", __LINE__,	\
+				#cond);					\
+			_exit(1);					\
+		}							\
+	} while (0)
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+/*
+ * A lying caller without privileges: each malformed tracer ioctl gets its
+ * own errno, nothing it names by a bad pointer is made, and a tracer fd
+ * does nothing but what a tracer does.
+ */
+TEST_F(tev, unprivileged_malformed_tracer_ioctls)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct logbuf_tracer_new tn = { .size = sizeof(tn) };
+		struct logbuf_tracer_ring tr;
+		struct logbuf_event_new en;
+		struct logbuf_stats st;
+		void *bad = (void *)8;
+		char buf[8];
+		int dev, tfd;
+
+		drop_to(65534);
+		dev = open(DEV, O_RDWR | O_CLOEXEC);
+		CHILD_CHECK(dev >= 0);
+		CHILD_CHECK(xioctl(dev, LOGBUF_IOC_TRACER, bad) == -EFAULT);
+		tn.size = 4;
+		CHILD_CHECK(xioctl(dev, LOGBUF_IOC_TRACER, &tn) == -EINVAL);
+		tn = (struct logbuf_tracer_new){ .size = sizeof(tn),
+						 .flags = 1U << 31 };
+		CHILD_CHECK(xioctl(dev, LOGBUF_IOC_TRACER, &tn) == -EOPNOTSUPP);
+		tn = (struct logbuf_tracer_new){ .size = sizeof(tn), .fd = 3 };
+		CHILD_CHECK(xioctl(dev, LOGBUF_IOC_TRACER, &tn) == -EINVAL);
+		tn = (struct logbuf_tracer_new){ .size = sizeof(tn),
+						 .__reserved[1] = 1 };
+		CHILD_CHECK(xioctl(dev, LOGBUF_IOC_TRACER, &tn) == -EINVAL);
+		tn = (struct logbuf_tracer_new){ .size = sizeof(tn) };
+		CHILD_CHECK(xioctl(dev, LOGBUF_IOC_TRACER, &tn) == 0);
+		tfd = tn.fd;
+		close(dev);
+
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_TRACER_RING, bad) == -EFAULT);
+		{
+			static const uint64_t caps[] = {
+				0, 2048, 4096 + 8, 3 << 12, 1ULL << 40,
+				~0ULL,
+			};
+			unsigned int i;
+
+			for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+				tr = (struct logbuf_tracer_ring){
+					.size = sizeof(tr), .capacity = caps[i] };
+				CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_TRACER_RING,
+						   &tr) == -EINVAL);
+			}
+		}
+		tr = (struct logbuf_tracer_ring){ .size = sizeof(tr),
+			.capacity = 4096, .flags = 1U << 31 };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_TRACER_RING, &tr) ==
+			    -EOPNOTSUPP);
+		tr = (struct logbuf_tracer_ring){ .size = sizeof(tr),
+			.capacity = 4096, .prod_fd = 3 };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_TRACER_RING, &tr) == -EINVAL);
+		tr = (struct logbuf_tracer_ring){ .size = sizeof(tr),
+			.capacity = 4096, .__pad = 1 };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_TRACER_RING, &tr) == -EINVAL);
+
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_EVENT_NEW, bad) == -EFAULT);
+		en = (struct logbuf_event_new){ .size = sizeof(en),
+			.name = (uintptr_t)bad, .fields = (uintptr_t)"u32 a" };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_EVENT_NEW, &en) == -EFAULT);
+		en = (struct logbuf_event_new){ .size = sizeof(en),
+			.name = (uintptr_t)"lbt_mal", .fields = (uintptr_t)bad };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_EVENT_NEW, &en) == -EFAULT);
+		CHILD_CHECK(access(SYNTH "/u65534_lbt_mal", F_OK));
+		en = (struct logbuf_event_new){ .size = sizeof(en), .id = 1,
+			.name = (uintptr_t)"lbt_mal", .fields = (uintptr_t)"u32 a" };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_EVENT_NEW, &en) == -EINVAL);
+		en = (struct logbuf_event_new){ .size = sizeof(en),
+			.__reserved = 1, .name = (uintptr_t)"lbt_mal",
+			.fields = (uintptr_t)"u32 a" };
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_EVENT_NEW, &en) == -EINVAL);
+		CHILD_CHECK(access(SYNTH "/u65534_lbt_mal", F_OK));
+
+		/* Not a ring, not the device. */
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_DOORBELL, NULL) == -ENOTTY);
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_TRACER, &tn) == -ENOTTY);
+		CHILD_CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, tfd, 0) ==
+			    MAP_FAILED);
+		CHILD_CHECK(read(tfd, buf, sizeof(buf)) < 0);
+		CHILD_CHECK(write(tfd, buf, sizeof(buf)) < 0);
+		memset(&st, 0, sizeof(st));
+		st.size = 4;
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_STATS, &st) == -EINVAL);
+		st.size = sizeof(st);
+		CHILD_CHECK(xioctl(tfd, LOGBUF_IOC_STATS, &st) == 0);
+		CHILD_CHECK(st.capacity == 0 && st.records_consumed == 0);
+		close(tfd);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 static int wait_rings_done(int tfd, struct logbuf_stats *st)
 {
 	uint64_t end = now_ms() + 60000;
