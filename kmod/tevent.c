@@ -237,8 +237,8 @@ out_free:
 
 /*
  * The synthetic event's entry in the trace buffer, as the kernel lays it
- * out (kernel/trace/trace_events_synth.c, 6.1 to 7.2): the common header,
- * an 8-byte slot per field (pid, tid, then the declared ones) holding an
+ * out (kernel/trace/trace_events_synth.c, 6.1 to 7.2): the common header
+ * (12 bytes on PREEMPT_RT), an 8-byte-aligned slot per field (pid, tid, then the declared ones) holding an
  * integer in its low bytes or a dynamic string's __data_loc (its offset
  * from the entry's start, and above it its length with the NUL), then the
  * strings.  tevent_test checks this against the event's format file on
