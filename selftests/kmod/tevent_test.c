@@ -195,7 +195,7 @@ static int check_layout(struct __test_metadata *_metadata, const char *fmt,
 			const char *const *name, const int *size)
 {
 	int i, off, sz, bad = 0, common_end = 0, base;
-	const char *p;
+	const char *p, *c, *end;
 	char want[64];
 
 	for (p = strstr(fmt, "field:"); p; p = strstr(p + 1, "field:")) {
@@ -203,8 +203,10 @@ static int check_layout(struct __test_metadata *_metadata, const char *fmt,
 
 		if (!q || sscanf(q, "offset:%d; size:%d;", &off, &sz) != 2)
 			return 99;
-		if (!strncmp(strchr(p, ' ') + 1, "common_", 7) &&
-		    off + sz > common_end)
+		/* "field:unsigned char common_flags;": the name's "common_". */
+		end = strchr(p, ';');
+		c = strstr(p, " common_");
+		if (c && end && c < end && off + sz > common_end)
 			common_end = off + sz;
 	}
 	base = (common_end + 7) & ~7;
