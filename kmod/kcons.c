@@ -213,19 +213,15 @@ void logbuf_kcons_unlock(struct logbuf_kring *r)
  * ring is done stays the tick's to decide (logbuf_kcons_settle()).
  *
  * Context: process context; may sleep.
- * Return: records drained.
  */
-unsigned int logbuf_kcons_drain_now(struct logbuf_kring *r)
+void logbuf_kcons_drain_now(struct logbuf_kring *r)
 {
-	struct logbuf_kcons *kc = r->kc;
-	unsigned int n = 0;
+	unsigned int n;
 
-	if (mutex_lock_killable(&kc->lock))
-		return 0;
-	if (!kc->done)
-		logbuf_kcons_drain(r, false, &n);
-	mutex_unlock(&kc->lock);
-	return n;
+	if (!logbuf_kcons_lock(r))
+		return;
+	logbuf_kcons_drain(r, false, &n);
+	logbuf_kcons_unlock(r);
 }
 
 /* Bytes committed or claimed past the drain's head (a hint: racy). */

@@ -138,7 +138,7 @@ bool logbuf_kcons_lock(struct logbuf_kring *r);
 void logbuf_kcons_unlock(struct logbuf_kring *r);
 u64 logbuf_kcons_backlog(struct logbuf_kring *r);
 struct logbuf_tracer_ring_ctx *logbuf_kcons_tracer_ctx(struct logbuf_kring *r);
-unsigned int logbuf_kcons_drain_now(struct logbuf_kring *r);
+void logbuf_kcons_drain_now(struct logbuf_kring *r);
 
 struct logbuf_tracer;
 long logbuf_tracer_create(void __user *uarg);
