@@ -710,11 +710,15 @@ struct logbuf_event;
  *	4096 (default 256 KiB); kernel rings are charged to RLIMIT_MEMLOCK.
  * @flags: LOGBUF_TRACER_* (default 0: the kernel drains; a full ring
  *	makes logbuf_emit() return -EAGAIN).
+ * @collector: NULL (the default), or the path of a collector's socket
+ *	(logbuf_collector_new()): then a process drains this tracer instead
+ *	of the kernel, and each event also carries its CLOCK_MONOTONIC time.
  */
 struct logbuf_tracer_opts {
 	size_t sz;
 	uint64_t ring_capacity;
 	uint32_t flags;
+	const char *collector;
 };
 
 /**
@@ -722,7 +726,8 @@ struct logbuf_tracer_opts {
  * @opts: struct logbuf_tracer_opts, or NULL for the defaults.
  *
  * Return: the tracer, or NULL with errno (ENOENT: the module is not
- * loaded; EINVAL, E2BIG, EOPNOTSUPP: bad options; EMFILE: 64 tracers).
+ * loaded; EINVAL, E2BIG, EOPNOTSUPP: bad options; EMFILE: 64 tracers;
+ * with @opts->collector, connect()'s errno, e.g. ECONNREFUSED).
  */
 struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts);
 
@@ -891,6 +896,164 @@ struct logbuf_tracer_stats {
  */
 void logbuf_tracer_stats(const struct logbuf_tracer *t,
 			 struct logbuf_tracer_stats *st);
+
+/* ---- typed events: a collector process ----------------------------- */
+
+/*
+ * A process that drains other programs' tracers (struct logbuf_tracer_opts
+ * @collector): it listens on a Unix socket; each program that connects
+ * sends its event declarations and, for each of its threads, the consumer
+ * end of that thread's kernel ring.  The collector drains every ring it
+ * holds, hands out the events of all of them in the order of their
+ * timestamps, and parks in epoll when all are empty.  The rings live in
+ * the kernel: what a program committed before it died is still handed
+ * out.  Documentation/userspace-api/logbuf.rst, "A collector process".
+ */
+struct logbuf_collector;
+
+/**
+ * struct logbuf_collector_opts - options of logbuf_collector_new()
+ * @sz: sizeof(struct logbuf_collector_opts); LOGBUF_OPTS() sets it.
+ * @hold_ms: how long an event waits for older ones from other rings
+ *	before it is handed out (0: the default, 10): a thread stamps an event just
+ *	before it commits it, so a ring may show an event later than another
+ *	ring shows a younger one.  An event later than that is still handed
+ *	out, and counted (@late of struct logbuf_collector_stats).
+ * @idle_ms: when every ring is empty, the longest park (0: the default,
+ *	100; at most 60000): the bound on the delay of an event whose
+ *	doorbell was missed.
+ * @max_programs: programs connected at once (0: the default, 64); more
+ *	are refused.
+ */
+struct logbuf_collector_opts {
+	size_t sz;
+	uint32_t hold_ms;
+	uint32_t idle_ms;
+	uint32_t max_programs;
+};
+
+/**
+ * struct logbuf_collected - one event, handed out by a collector
+ * @ns: CLOCK_MONOTONIC when the program emitted it, as the program says.
+ * @pid: the program's process (the kernel's word: SO_PEERCRED).
+ * @uid: its user (the kernel's word).
+ * @tid: the thread whose ring held it, as the program says.
+ * @event: the event's name, as declared.
+ * @fields: its declaration ("u32 status; char path[]").
+ * @data: the field values, encoded as in struct logbuf_tev, checked
+ *	against @fields.
+ * @len: their bytes.
+ */
+struct logbuf_collected {
+	uint64_t ns;
+	int32_t pid;
+	uint32_t uid;
+	int32_t tid;
+	const char *event;
+	const char *fields;
+	const void *data;
+	size_t len;
+};
+
+/**
+ * typedef logbuf_collect_fn - one event, for logbuf_collector_run()
+ * @ctx: the caller's.
+ * @e: the event; valid during the call only.
+ *
+ * Return: 0 to go on, anything else to stop (logbuf_collector_run()
+ * returns it).
+ */
+typedef int (*logbuf_collect_fn)(void *ctx, const struct logbuf_collected *e);
+
+/**
+ * logbuf_collector_new() - listen for programs' tracers
+ * @path: the socket to make (it must not exist; removed by
+ *	logbuf_collector_free()).  Whoever may connect() to it may send
+ *	events: set the directory's or the socket's mode accordingly.
+ * @opts: struct logbuf_collector_opts, or NULL for the defaults.
+ *
+ * Return: the collector, or NULL with errno (EINVAL, E2BIG: bad options
+ * or a path too long; bind()'s errno, e.g. EADDRINUSE).
+ */
+struct logbuf_collector *
+logbuf_collector_new(const char *path, const struct logbuf_collector_opts *opts);
+
+/**
+ * logbuf_collector_run() - collect events for a while
+ * @c: the collector; one thread at a time.
+ * @fn: called for each event, oldest first.
+ * @ctx: passed to @fn.
+ * @timeout_ms: how long to run; -1: until @fn stops it.
+ *
+ * Accepts programs, takes their declarations and rings, drains the rings
+ * (on a tick of at most 2 ms while events come, at once for a ring a
+ * quarter full, parked in epoll when all are empty) and frees each ring
+ * once its thread is gone and it is empty.  A record that does not match
+ * its declaration is counted and skipped; a program that breaks the
+ * protocol is disconnected, its rings still drained.
+ *
+ * Return: 0 when @timeout_ms passed, what @fn returned to stop, or
+ * -errno (-EINTR: a signal).
+ */
+int logbuf_collector_run(struct logbuf_collector *c, logbuf_collect_fn fn,
+			 void *ctx, int timeout_ms);
+
+/**
+ * logbuf_collected_format() - an event's fields as text
+ * @e: the event.
+ * @buf: out: "name=value name=value ...", NUL-terminated; integers in
+ *	decimal, strings quoted with C escapes, bytes in hex.
+ * @size: bytes of @buf.
+ *
+ * Return: the length of the whole text (as snprintf(): @buf holds only
+ * @size - 1 bytes of it), or -EBADMSG if @e->data does not match
+ * @e->fields.
+ */
+int logbuf_collected_format(const struct logbuf_collected *e, char *buf,
+			    size_t size);
+
+/**
+ * struct logbuf_collector_stats - logbuf_collector_stats()
+ * @sz: sizeof, set by the caller.
+ * @programs: programs connected now.
+ * @rings: rings held now.
+ * @records: events handed out.
+ * @late: events handed out after a younger one had been.
+ * @errors: records that did not match their declaration (skipped), and
+ *	rings, declarations or messages refused.
+ * @refused: programs refused (@max_programs reached).
+ * @skips: skip records passed over in rings already freed: the padding at
+ *	each wrap, and claims left open by threads that died.
+ */
+struct logbuf_collector_stats {
+	size_t sz;
+	uint64_t programs;
+	uint64_t rings;
+	uint64_t records;
+	uint64_t late;
+	uint64_t errors;
+	uint64_t refused;
+	uint64_t skips;
+};
+
+/**
+ * logbuf_collector_stats() - a collector's counters
+ * @c: the collector.
+ * @st: out: @st->sz bytes of struct logbuf_collector_stats (set @st->sz
+ *	first).
+ */
+void logbuf_collector_stats(const struct logbuf_collector *c,
+			    struct logbuf_collector_stats *st);
+
+/**
+ * logbuf_collector_free() - stop collecting
+ * @c: the collector, or NULL.
+ *
+ * Closes the socket, every connection and every ring (what they still
+ * hold is not handed out: call logbuf_collector_run() until the programs
+ * are done first), and removes the socket's path.
+ */
+void logbuf_collector_free(struct logbuf_collector *c);
 
 #ifdef __cplusplus
 }

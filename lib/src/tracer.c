@@ -16,6 +16,12 @@
  * makes its own ring.  Exec closes everything (O_CLOEXEC).  Thread exit
  * frees the thread's rings; the kernel drains what they hold, then lets
  * them go.
+ *
+ * A collected tracer (struct logbuf_tracer_opts @collector) makes kernel
+ * rings with both ends in user space, keeps each producer end and sends
+ * the consumer end, and each declaration, to the collector (collect.h).
+ * Its events carry a CLOCK_MONOTONIC stamp, for the collector's merge.  A
+ * forked child connects again on its first event, as a program of its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,11 +32,14 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 
 #include "logbuf.h"
 #include "logbuf/tevent.h"
 #include "internal.h"
+#include "collect.h"
 
 #define TRACER_DEFAULT_RING	(256U << 10)
 
@@ -86,6 +95,7 @@ struct logbuf_event {
 	uint32_t id;
 	unsigned int nf;
 	unsigned int nstr;
+	bool stamp;		/* a collected tracer's: the time first */
 	bool all64;		/* every field a 64-bit integer: one copy */
 	bool allint;		/* every field an integer: 8-byte stores */
 	size_t fixed;
@@ -93,11 +103,14 @@ struct logbuf_event {
 	uint16_t n[LOGBUF_TEV_FIELDS_MAX];
 	char name[LOGBUF_TEV_FULL_MAX];
 	struct logbuf_tev_field f[LOGBUF_TEV_FIELDS_MAX];
+	char spec[LOGBUF_TEV_SPEC_MAX];	/* as declared, for a collector */
 };
 
 struct logbuf_tracer {
 	uint64_t serial;
 	int fd;
+	int sock;		/* a collected tracer's connection, or -1 */
+	char *collector;	/* its path, to connect again after fork() */
 	uint32_t flags;
 	uint64_t capacity;
 	struct lb_tring *rings;
@@ -196,6 +209,11 @@ static void lb_child(void)
 	for (i = 0; i < sizeof(lb_tracers) / sizeof(lb_tracers[0]); i++) {
 		if (!lb_tracers[i])
 			continue;
+		/* The parent's connection: the child makes its own. */
+		if (lb_tracers[i]->sock >= 0) {
+			close(lb_tracers[i]->sock);
+			lb_tracers[i]->sock = -1;
+		}
 		while ((tr = lb_tracers[i]->rings)) {
 			*tr->tprev = tr->tnext;
 			if (tr->tnext)
@@ -270,6 +288,74 @@ static void lb_init(void)
 	pthread_atfork(lb_prepare, lb_parent, lb_child);
 }
 
+/* One message to @t's collector, with @fd passed if it is >= 0. */
+static int lb_send(struct logbuf_tracer *t, uint16_t type, uint32_t id,
+		   const char *name, const char *fields, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct lb_msg m = {
+		.magic = LB_MSG_MAGIC, .version = LB_MSG_VERSION,
+		.type = type, .id = id,
+	};
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (name)
+		snprintf(m.name, sizeof(m.name), "%s", name);
+	if (fields)
+		snprintf(m.fields, sizeof(m.fields), "%s", fields);
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	if (sendmsg(t->sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return -1;
+	return 0;
+}
+
+/*
+ * Connect @t to its collector and declare its events there; with lb_lock
+ * held, or before @t is shared.  Return: 0, or -1 with errno.
+ */
+static int lb_connect(struct logbuf_tracer *t)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	unsigned int i;
+	int err;
+
+	if (strlen(t->collector) >= sizeof(a.sun_path)) {
+		errno = EINVAL;
+		return -1;
+	}
+	strcpy(a.sun_path, t->collector);
+	t->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (t->sock < 0)
+		return -1;
+	if (connect(t->sock, (struct sockaddr *)&a, sizeof(a)))
+		goto out;
+	for (i = 0; i < t->nr_ev; i++)
+		if (lb_send(t, LB_MSG_EVENT, i, t->ev[i]->name,
+			    t->ev[i]->spec, -1))
+			goto out;
+	return 0;
+out:
+	err = errno;
+	close(t->sock);
+	t->sock = -1;
+	errno = err;
+	return -1;
+}
+
 struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts)
 {
 	struct logbuf_tracer_new a = { .size = sizeof(a) };
@@ -278,9 +364,12 @@ struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts)
 	int err = __logbuf_opts_check(opts, sizeof(*opts)), dev;
 	uint64_t cap = LOGBUF_OPTS_GET(opts, ring_capacity, 0);
 	uint32_t flags = LOGBUF_OPTS_GET(opts, flags, 0);
+	const char *coll = LOGBUF_OPTS_GET(opts, collector, NULL);
 
 	if (!err && (flags & ~(LOGBUF_TRACER_HEAP | LOGBUF_TRACER_WAIT)))
 		err = -EOPNOTSUPP;
+	if (!err && coll && (flags & LOGBUF_TRACER_HEAP))
+		err = -EINVAL;
 	if (!cap)
 		cap = TRACER_DEFAULT_RING;
 	if (!err && (cap < 4096 || cap > LOGBUF_MAX_CAPACITY ||
@@ -297,7 +386,12 @@ struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts)
 	t->flags = flags;
 	t->capacity = cap;
 	t->fd = -1;
-	if (!(flags & LOGBUF_TRACER_HEAP)) {
+	t->sock = -1;
+	if (coll) {
+		t->collector = strdup(coll);
+		if (!t->collector || lb_connect(t))
+			goto out_free;
+	} else if (!(flags & LOGBUF_TRACER_HEAP)) {
 		dev = open("/dev/logbuf", O_RDWR | O_CLOEXEC);
 		if (dev < 0)
 			goto out_free;
@@ -324,8 +418,11 @@ struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts)
 out_close:
 	if (t->fd >= 0)
 		close(t->fd);
+	if (t->sock >= 0)
+		close(t->sock);
 out_free:
 	err = errno;
+	free(t->collector);
 	free(t);
 	errno = err;
 	return NULL;
@@ -351,6 +448,9 @@ void logbuf_tracer_close(struct logbuf_tracer *t)
 		free(t->ev[i]);
 	if (t->fd >= 0)
 		close(t->fd);
+	if (t->sock >= 0)
+		close(t->sock);
+	free(t->collector);
 	free(t);
 }
 
@@ -379,6 +479,11 @@ struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
 	ev->nf = n;
 	ev->tracer = t;
 	ev->fixed = sizeof(struct logbuf_tev);
+	snprintf(ev->spec, sizeof(ev->spec), "%s", fields);
+	if (t->collector) {
+		ev->stamp = true;
+		ev->fixed += LB_STAMP_SIZE;
+	}
 	ev->all64 = true;
 	/* The 8-byte store of a narrower field needs its low bytes first. */
 	ev->allint = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
@@ -418,7 +523,14 @@ struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
 				 !strcmp(t->ev[i]->name, ev->name))
 			break;
 	}
-	if (i < t->nr_ev) {
+	if (i < t->nr_ev && t->fd < 0 &&
+	    (t->ev[i]->nf != ev->nf ||
+	     memcmp(t->ev[i]->f, ev->f, ev->nf * sizeof(ev->f[0])))) {
+		/* The same name with other fields, as the kernel refuses. */
+		free(ev);
+		ev = NULL;
+		errno = EEXIST;
+	} else if (i < t->nr_ev) {
 		/* Declared again: the same event, the same handle. */
 		free(ev);
 		ev = t->ev[i];
@@ -430,6 +542,19 @@ struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
 		if (t->fd < 0)
 			ev->id = t->nr_ev;
 		t->ev[t->nr_ev++] = ev;
+		/*
+		 * A collector learns of it before any record of it: a forked
+		 * child's connection declares every event when it is made.
+		 */
+		if (t->collector &&
+		    (t->sock < 0 ? lb_connect(t) :
+		     lb_send(t, LB_MSG_EVENT, ev->id, ev->name, ev->spec, -1))) {
+			n = errno;
+			t->ev[--t->nr_ev] = NULL;
+			free(ev);
+			ev = NULL;
+			errno = n;
+		}
 	}
 	pthread_mutex_unlock(&lb_lock);
 	return ev;
@@ -438,6 +563,30 @@ struct logbuf_event *logbuf_event_new(struct logbuf_tracer *t,
 const char *logbuf_event_name(const struct logbuf_event *ev)
 {
 	return ev->name;
+}
+
+/*
+ * A collected tracer's ring for @tr's thread: a kernel ring whose consumer
+ * end goes to the collector.  Return: 0 or an errno.
+ */
+static int lb_collected_ring(struct logbuf_tracer *t, struct lb_tring *tr)
+{
+	int prod, cons, err;
+
+	if (t->sock < 0 && lb_connect(t))
+		return errno;
+	err = -logbuf_dev_create(t->capacity, 0, &prod, &cons);
+	if (err)
+		return err;
+	err = lb_send(t, LB_MSG_RING, (uint32_t)tr->tid, NULL, NULL, cons) ?
+	      errno : 0;
+	close(cons);
+	if (!err) {
+		tr->ring = logbuf_ring_open(prod);
+		err = errno;
+	}
+	close(prod);
+	return err;
 }
 
 /*
@@ -482,6 +631,8 @@ lb_tring_get(struct logbuf_tracer *t)
 		tr->ring = logbuf_ring_open(a.prod_fd);
 		err = errno;
 		close(a.prod_fd);
+	} else if (t->collector) {
+		err = lb_collected_ring(t, tr);
 	} else {
 		tr->ring = logbuf_ring_new(t->capacity, 0);
 		err = errno;
@@ -490,7 +641,7 @@ lb_tring_get(struct logbuf_tracer *t)
 			err = errno;
 		}
 	}
-	if (!tr->ring || (t->fd < 0 && !tr->c))
+	if (!tr->ring || ((t->flags & LOGBUF_TRACER_HEAP) && !tr->c))
 		goto out_free;
 	/* A child never sees (nor writes) its parent's rings. */
 	madvise(tr->ring->map, tr->ring->map_len, MADV_DONTFORK);
@@ -564,6 +715,16 @@ static inline void lb_encode(const struct logbuf_event *ev,
 
 	memcpy(d, &ev->id, sizeof(uint32_t));
 	d += sizeof(uint32_t);
+	if (ev->stamp) {
+		struct timespec ts;
+		uint64_t ns;
+
+		/* The vDSO's clock: no system call where it has one. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ns = (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
+		memcpy(d, &ns, LB_STAMP_SIZE);
+		d += LB_STAMP_SIZE;
+	}
 	if (ev->all64) {
 		/* Eight-byte moves: no call to memcpy() for a short copy. */
 		for (i = 0; i < ev->nf; i++)
@@ -691,7 +852,7 @@ int logbuf_tracer_drain(struct logbuf_tracer *t, logbuf_tracer_fn fn,
 	size_t len;
 	int err = 0;
 
-	if (t->fd >= 0)
+	if (!(t->flags & LOGBUF_TRACER_HEAP))
 		return -EOPNOTSUPP;
 	pthread_mutex_lock(&lb_lock);
 	for (tr = t->rings; tr && n < max; tr = next) {
