@@ -643,6 +643,7 @@ static int cmd_trace(int argc, char **argv)
 struct log_opts {
 	uint64_t ring_size;
 	const char *event;
+	const char *collector;
 };
 
 static int log_opt(int ch, const char *arg, void *ctx)
@@ -651,6 +652,10 @@ static int log_opt(int ch, const char *arg, void *ctx)
 
 	if (ch == 'e') {
 		o->event = arg;
+		return 0;
+	}
+	if (ch == 'c') {
+		o->collector = arg;
 		return 0;
 	}
 	if (ch != 's')
@@ -671,6 +676,7 @@ static int cmd_log(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "ring-size", required_argument, NULL, 's' },
 		{ "event", required_argument, NULL, 'e' },
+		{ "collector", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -685,7 +691,7 @@ static int cmd_log(int argc, char **argv)
 	ssize_t n, off;
 	int err, i;
 
-	err = parse_opts(&cmds[1], argc, argv, "s:e:h", lo, log_opt, &o);
+	err = parse_opts(&cmds[1], argc, argv, "s:e:c:h", lo, log_opt, &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(&cmds[1]);
 	if (optind != argc)
@@ -697,7 +703,8 @@ static int cmd_log(int argc, char **argv)
 	}
 	{
 		LOGBUF_OPTS(logbuf_tracer_opts, to, .ring_capacity = o.ring_size,
-			    .flags = LOGBUF_TRACER_WAIT);
+			    .flags = LOGBUF_TRACER_WAIT,
+			    .collector = o.collector);
 
 		t = logbuf_tracer_open(&to);
 	}
@@ -712,8 +719,13 @@ static int cmd_log(int argc, char **argv)
 				"([A-Za-z_][A-Za-z0-9_]*)\n", o.event);
 		return fail("declaring the event", err);
 	}
-	fprintf(stderr, "logbuf: each line becomes a synthetic:%s event in "
-		"/sys/kernel/tracing/trace\n", logbuf_event_name(ev));
+	if (o.collector)
+		fprintf(stderr, "logbuf: each line becomes a %s event of the "
+			"collector at %s\n", logbuf_event_name(ev), o.collector);
+	else
+		fprintf(stderr, "logbuf: each line becomes a synthetic:%s "
+			"event in /sys/kernel/tracing/trace\n",
+			logbuf_event_name(ev));
 	while ((n = getline(&line, &cap, stdin)) > 0) {
 		if (line[n - 1] == '\n')
 			n--;
@@ -740,7 +752,7 @@ static int cmd_log(int argc, char **argv)
 	}
 	free(line);
 	/* Let the kernel drain before saying how it went (5 s at most). */
-	for (i = 0; i < 500; i++) {
+	for (i = 0; i < 500 && !o.collector; i++) {
 		logbuf_tracer_stats(t, &st);
 		if (st.records >= events)
 			break;
@@ -751,12 +763,110 @@ static int cmd_log(int argc, char **argv)
 		       PRIu64 ",\"events\":%" PRIu64 ",\"drained\":%" PRIu64
 		       "}\n", logbuf_event_name(ev), lines, bytes, events,
 		       (uint64_t)st.records);
+	else if (o.collector)
+		fprintf(stderr, "logbuf: %" PRIu64 " lines, %" PRIu64
+			" bytes in %" PRIu64 " events, to the collector\n",
+			lines, bytes, events);
 	else
 		fprintf(stderr, "logbuf: %" PRIu64 " lines, %" PRIu64
 			" bytes in %" PRIu64 " events, %" PRIu64
 			" drained by the kernel\n", lines, bytes, events,
 			(uint64_t)st.records);
 	logbuf_tracer_close(t);
+	return 0;
+}
+
+/* ---- collect --------------------------------------------------------- */
+
+struct collect_opts {
+	double duration;
+	uint64_t count;
+	uint64_t seen;
+};
+
+static int collect_opt(int ch, const char *arg, void *ctx)
+{
+	struct collect_opts *o = ctx;
+
+	if (ch == 'd')
+		return parse_seconds("--duration", arg, &o->duration);
+	if (ch == 'n')
+		return parse_size("--count", arg, 1, UINT64_MAX / 2, &o->count);
+	return -1;
+}
+
+/* One event of a program, as a line (or a JSON object). */
+static int collect_one(void *ctx, const struct logbuf_collected *e)
+{
+	struct collect_opts *o = ctx;
+	char buf[4096];
+
+	if (logbuf_collected_format(e, buf, sizeof(buf)) < 0)
+		snprintf(buf, sizeof(buf), "(undecodable)");
+	if (json) {
+		printf("{\"ns\":%" PRIu64 ",\"pid\":%d,\"uid\":%u,"
+		       "\"tid\":%d,\"event\":", e->ns, (int)e->pid,
+		       (unsigned int)e->uid, (int)e->tid);
+		json_str(stdout, e->event, strlen(e->event));
+		printf(",\"fields\":");
+		json_str(stdout, buf, strlen(buf));
+		printf("}\n");
+	} else {
+		printf("%" PRIu64 ".%09" PRIu64 " %d/%d %s: %s\n",
+		       e->ns / 1000000000U, e->ns % 1000000000U, (int)e->pid,
+		       (int)e->tid, e->event, buf);
+	}
+	return o->count && ++o->seen >= o->count;
+}
+
+/*
+ * Collect programs' typed events (logbuf log -c, or any program whose
+ * tracer names this socket) and print them merged in time order.
+ */
+static int cmd_collect(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct logbuf_collector_stats st = { .sz = sizeof(st) };
+	struct collect_opts o = { 0 };
+	struct logbuf_collector *c;
+	double end;
+	int err;
+
+	err = parse_opts(&cmds[2], argc, argv, "d:n:h", lo, collect_opt, &o);
+	if (err)
+		return err > 0 ? 0 : usage_error(&cmds[2]);
+	if (optind + 1 != argc)
+		return usage_error(&cmds[2]);
+	c = logbuf_collector_new(argv[optind], NULL);
+	if (!c)
+		return fail(argv[optind], errno);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	end = o.duration ? now() + o.duration : 0;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop) {
+		double left = end ? end - now() : 0.2;
+
+		if (left <= 0)
+			break;
+		err = logbuf_collector_run(c, collect_one, &o,
+					   left > 0.2 ? 200 : (int)(left * 1000) + 1);
+		if (err > 0 || (err < 0 && err != -EINTR))
+			break;
+	}
+	logbuf_collector_stats(c, &st);
+	logbuf_collector_free(c);
+	fprintf(stderr, "logbuf: %" PRIu64 " events, %" PRIu64 " late, %"
+		PRIu64 " refused records or messages, %" PRIu64
+		" programs refused\n", st.records, st.late, st.errors,
+		st.refused);
+	if (err < 0 && err != -EINTR)
+		return fail("collecting", -err);
 	return 0;
 }
 
@@ -791,11 +901,11 @@ static int cmd_list(int argc, char **argv)
 	int pid, n = 0, err;
 	FILE *f;
 
-	err = parse_opts(&cmds[2], argc, argv, "h", lo, NULL, NULL);
+	err = parse_opts(&cmds[3], argc, argv, "h", lo, NULL, NULL);
 	if (err)
-		return err > 0 ? 0 : usage_error(&cmds[2]);
+		return err > 0 ? 0 : usage_error(&cmds[3]);
 	if (optind != argc)
-		return usage_error(&cmds[2]);
+		return usage_error(&cmds[3]);
 	f = fopen(RINGS_FILE, "r");
 	if (!f)
 		return fail(RINGS_FILE, errno);
@@ -845,15 +955,15 @@ static int cmd_stat(int argc, char **argv)
 	uint64_t pid, fdn;
 	int pidfd, fd, err;
 
-	err = parse_opts(&cmds[3], argc, argv, "h", lo, NULL, NULL);
+	err = parse_opts(&cmds[4], argc, argv, "h", lo, NULL, NULL);
 	if (err)
-		return err > 0 ? 0 : usage_error(&cmds[3]);
+		return err > 0 ? 0 : usage_error(&cmds[4]);
 	if (optind == argc)
 		return cmd_list(1, argv);
 	if (optind != argc - 2 ||
 	    parse_size("PID", argv[optind], 1, INT32_MAX, &pid) ||
 	    parse_size("FD", argv[optind + 1], 0, INT32_MAX, &fdn))
-		return usage_error(&cmds[3]);
+		return usage_error(&cmds[4]);
 	pidfd = syscall(SYS_pidfd_open, (int)pid, 0);
 	if (pidfd < 0)
 		return fail("opening the process", errno);
@@ -918,11 +1028,11 @@ static int cmd_dump(int argc, char **argv)
 	FILE *f;
 	int err;
 
-	err = parse_opts(&cmds[4], argc, argv, "h", lo, NULL, NULL);
+	err = parse_opts(&cmds[5], argc, argv, "h", lo, NULL, NULL);
 	if (err)
-		return err > 0 ? 0 : usage_error(&cmds[4]);
+		return err > 0 ? 0 : usage_error(&cmds[5]);
 	if (optind != argc - 1)
-		return usage_error(&cmds[4]);
+		return usage_error(&cmds[5]);
 	f = fopen(argv[optind], "r");
 	if (!f)
 		return fail(argv[optind], errno);
@@ -1008,13 +1118,23 @@ static const struct cmd cmds[] = {
 	  "                          SIGUSR1 or exit, then write those events\n"
 	  "  (-p, -t, -C, -f: SYSTEM:EVENT only; the kernel drops the rest\n"
 	  "  before it takes ring space)\n" },
-	{ "log", cmd_log, "[-e EVENT] [-s BYTES]",
+	{ "log", cmd_log, "[-e EVENT] [-s BYTES] [-c SOCKET]",
 	  "Send each line of standard input as a typed event, EVENT(u64 line;\n"
 	  "char text[]), that the kernel drains into events/synthetic/EVENT\n"
 	  "(u<uid>_EVENT without CAP_SYS_ADMIN).  Lines over 1024 bytes go as\n"
 	  "several events with the same line number.\n"
 	  "  -e, --event=EVENT       the event's name (default logbuf_log)\n"
-	  "  -s, --ring-size=BYTES   ring capacity, a power of two (k/M/G)\n" },
+	  "  -s, --ring-size=BYTES   ring capacity, a power of two (k/M/G)\n"
+	  "  -c, --collector=SOCKET  to the collector at SOCKET (logbuf\n"
+	  "                          collect) instead of the kernel\n" },
+	{ "collect", cmd_collect, "SOCKET [-d SECONDS] [-n COUNT]",
+	  "Collect the typed events of programs whose tracer names SOCKET\n"
+	  "(logbuf log -c SOCKET, struct logbuf_tracer_opts.collector) and\n"
+	  "print them in time order: seconds, pid/tid, event, fields.\n"
+	  "Whoever may connect to SOCKET may send events; each line shows\n"
+	  "the sender's pid as the kernel knows it.\n"
+	  "  -d, --duration=SECONDS  stop after that long (default: Ctrl-C)\n"
+	  "  -n, --count=COUNT       stop after COUNT events\n" },
 	{ "list", cmd_list, "",
 	  "List every ring the module holds: id, owner, shape, ends,\n"
 	  "capacity, records the kernel dropped, state.\n" },
