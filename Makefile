@@ -53,7 +53,7 @@ LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
 KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test percpu_test \
 		   events_test flight_test preempt_test visibility_test \
-		   lifecycle_test hostile_test tevent_test
+		   lifecycle_test hostile_test tevent_test collect_test
 TSAN_TESTS	:= stress_test chan_test ow_test tracer_test
 ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
 		   trace_test tracer_test

@@ -52,6 +52,10 @@ done
 frame vm/hostile_test_uid65534 prlimit --memlock=$((32 << 20)) \
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$B/selftests/hostile_test"
+# The collector's tests too: its peers are whoever may connect.
+frame vm/collect_test_uid65534 prlimit --memlock=$((32 << 20)) \
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$B/selftests/collect_test"
 
 # The command-line tool, as a user runs it.
 TOOL=$B/tools/logbuf
@@ -73,6 +77,26 @@ tool_log() {
 		echo "$out" | grep -q ' line=2 text=second line$' &&
 		[ "$(echo "$out" | grep ' line=3 text=' | sed 's/.* text=//' |
 		     tr -d '\n' | tr -cd x | wc -c)" = 2500 ]
+}
+# logbuf log -c into logbuf collect, both as uid 65534: every line, in
+# order, with the sender's pid.
+tool_collect() {
+	local out pid sock=/tmp/logbuf-collect.sock
+	local nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	rm -f $sock
+	$nobody timeout 60 "$TOOL" collect $sock -n 3 >/tmp/collect.out &
+	pid=$!
+	for _ in $(seq 50); do [ -S $sock ] && break; sleep 0.1; done
+	printf 'one\ntwo "quoted"\nthree\n' |
+		$nobody timeout 60 "$TOOL" log -c $sock -e applog || return 1
+	wait $pid || return 1
+	out=$(cat /tmp/collect.out)
+	echo "$out"
+	[ "$(echo "$out" | wc -l)" = 3 ] &&
+		echo "$out" | sed -n 1p | grep -Eq '^[0-9]+\.[0-9]{9} [0-9]+/[0-9]+ applog: line=1 text="one"$' &&
+		echo "$out" | sed -n 2p | grep -q 'line=2 text="two \\"quoted\\""$' &&
+		echo "$out" | sed -n 3p | grep -q 'line=3 text="three"$' &&
+		[ ! -e $sock ]
 }
 tool_trace_exec() {
 	local out
@@ -434,6 +458,7 @@ assert s["end"] == "consumer" and s["capacity"] > 0, s' || rc=1
 	return $rc
 }
 single tool/log tool_log
+single tool/collect tool_collect
 single tool/trace_exec tool_trace_exec
 single tool/trace_raw_and_dump tool_trace_syscalls_raw
 single tool/trace_not_itself tool_trace_not_itself
