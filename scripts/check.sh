@@ -76,10 +76,10 @@ checkpatch() {
 lib_tests() {
 	local t
 	for t in ring_test chan_test stress_test opts_test clock_test ow_test \
-		 trace_test; do
+		 trace_test tracer_test; do
 		frame "lib/$t" "$B/tests/$t"
 	done
-	for t in stress_test chan_test ow_test; do
+	for t in stress_test chan_test ow_test tracer_test; do
 		TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/selftests/lib/tsan.supp" \
 			frame "tsan/$t" "$B/tsan/$t"
 	done
@@ -96,7 +96,7 @@ lib_tests() {
 	single bench/build_and_check_records sh -c \
 		"make -s -C bench O='$B' all kernel && '$B/bench/seed_bench' --rounds 1 --secs 0.05 >/dev/null && '$B/bench/manycpu_model' --secs 0.02 >/dev/null"
 	for t in ring_test chan_test stress_test opts_test clock_test ow_test \
-		 trace_test; do
+		 trace_test tracer_test; do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
 			frame "asan/$t" "$B/asan/$t"

@@ -350,4 +350,45 @@ TEST(emit_counts_and_widths)
 	logbuf_tracer_close(t);
 }
 
+/*
+ * A collector's formatter on records the encoder wrote: every width and
+ * sign, a string with quotes, a backslash and a control byte, bytes in
+ * hex; cut like snprintf(); a record that does not match is -EBADMSG.  A
+ * name declared again: the same handle, or EEXIST with other fields.
+ */
+TEST(collected_format_and_redeclaration)
+{
+	LOGBUF_OPTS(logbuf_tracer_opts, o, .flags = LOGBUF_TRACER_HEAP);
+	static const char spec[] = "s8 a; u16 b; s32 c; u64 d; char e[8]; u8 f[3]";
+	static const char want[] = "a=-5 b=65535 c=-70000 d=1099511627776 "
+				   "e=\"q\\\"\\\\\\x0a\" f=01abff";
+	struct logbuf_tracer *t = logbuf_tracer_open(&o);
+	static const unsigned char bytes[3] = { 0x01, 0xab, 0xff };
+	struct logbuf_collected e = { .event = "fmt", .fields = spec };
+	struct logbuf_event *ev;
+	struct wide w = { 0 };
+	char buf[256];
+
+	ASSERT_NE(NULL, t);
+	ev = logbuf_event_new(t, "fmt", spec);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(ev, logbuf_event_new(t, "fmt", spec));
+	EXPECT_EQ(NULL, logbuf_event_new(t, "fmt", "u32 a"));
+	EXPECT_EQ(EEXIST, errno);
+	ASSERT_EQ(0, logbuf_emit(ev, -5, 65535, -70000, 1ULL << 40, "q\"\\\n",
+				 bytes));
+	ASSERT_EQ(1, logbuf_tracer_drain(t, keep, &w, 10));
+	e.data = w.f;
+	e.len = w.len;
+	EXPECT_EQ((int)strlen(want), logbuf_collected_format(&e, buf, sizeof(buf)));
+	EXPECT_STREQ(want, buf);
+	EXPECT_EQ((int)strlen(want), logbuf_collected_format(&e, buf, 10));
+	EXPECT_STREQ("a=-5 b=65", buf);
+	e.len--;
+	EXPECT_EQ(-EBADMSG, logbuf_collected_format(&e, buf, sizeof(buf)));
+	e.len += 2;
+	EXPECT_EQ(-EBADMSG, logbuf_collected_format(&e, buf, sizeof(buf)));
+	logbuf_tracer_close(t);
+}
+
 TEST_HARNESS_MAIN
