@@ -165,7 +165,7 @@ tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
 
 # The examples, each as a user would build it (the headers and the static
 # library); the kernel module example builds with `make kmod`.
-EXAMPLES	:= channel_demo xproc_ring ftrace_log typed_events \
+EXAMPLES	:= channel_demo xproc_ring ftrace_log typed_events collector \
 		   kmod_producer/hello_reader
 examples: lib
 	@mkdir -p $(B)/examples

@@ -474,6 +474,19 @@ single tool/usage_error sh -c "$TOOL frobnicate 2>/dev/null; test \$? = 2"
 
 # The examples, run as their comments say.
 EX=$B/examples
+# Two threads' 2 x 50 events, sent by one process and printed by another.
+ex_collector() {
+	local out pid sock=/tmp/logbuf-example.sock
+	rm -f $sock
+	"$EX/collector" serve $sock 100 >/tmp/collector.out &
+	pid=$!
+	for _ in $(seq 50); do [ -S $sock ] && break; sleep 0.1; done
+	"$EX/collector" send $sock 50 || return 1
+	wait $pid || return 1
+	out=$(cat /tmp/collector.out)
+	echo "$out" | head -n 3
+	[ "$(echo "$out" | grep -Ec ' req_done: status=(200|503) lat_ns=[0-9]+ path="/index.html"$')" = 100 ]
+}
 ex_ftrace_log() {
 	local out ev=/sys/kernel/tracing/events/synthetic/ftrace_log
 	# The first run declares the event; the second is traced, filtered
@@ -507,6 +520,7 @@ ex_kmod_producer() {
 single example/channel_demo "$EX/channel_demo" 20000
 single example/xproc_ring "$EX/xproc_ring" 50000
 single example/ftrace_log ex_ftrace_log
+single example/collector ex_collector
 single example/kmod_producer ex_kmod_producer
 
 # On the debug kernel (make check-debug): a kmemleak scan, after the module
