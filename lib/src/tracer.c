@@ -75,10 +75,12 @@ struct lb_thread {
 	struct lb_tring *rings;
 };
 
-/* The thread-local cache: the ring of the tracer used last. */
+/*
+ * The thread-local cache: the ring of the tracer used last (serial 0:
+ * none; tracers' serials start at 1).
+ */
 struct lb_cache {
 	uint64_t serial;
-	unsigned int gen;
 	struct lb_tring *tr;
 };
 
@@ -126,7 +128,6 @@ static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
 static pthread_key_t lb_key;
 static struct logbuf_tracer *lb_tracers[64];	/* for the fork handler */
 static uint64_t lb_serial;
-static unsigned int lb_gen;			/* forks seen (child side) */
 /* initial-exec: no __tls_get_addr() call on the hot path in the .so */
 static __thread struct lb_cache lb_cache
 	__attribute__((tls_model("initial-exec")));
@@ -234,7 +235,12 @@ static void lb_child(void)
 		free(pthread_getspecific(lb_key));
 		pthread_setspecific(lb_key, NULL);
 	}
-	lb_gen++;
+	/*
+	 * The child's one thread is the one that forked: its cached ring was
+	 * the parent's, freed above.  Its next event makes its own.
+	 */
+	lb_cache.serial = 0;
+	lb_cache.tr = NULL;
 	pthread_mutex_unlock(&lb_lock);
 }
 
@@ -662,7 +668,6 @@ lb_tring_get(struct logbuf_tracer *t)
 	thr->rings = tr;
 found:
 	lb_cache.serial = t->serial;
-	lb_cache.gen = lb_gen;
 	lb_cache.tr = tr;
 	pthread_mutex_unlock(&lb_lock);
 	return tr;
@@ -798,8 +803,7 @@ int logbuf_emitv(struct logbuf_event *ev, const uint64_t *v, unsigned int n)
 	if (__logbuf_unlikely(!ev || n != ev->nf || (n && !v)))
 		return -EINVAL;
 	t = ev->tracer;
-	if (__logbuf_unlikely(lb_cache.serial != t->serial ||
-			      lb_cache.gen != lb_gen)) {
+	if (__logbuf_unlikely(lb_cache.serial != t->serial)) {
 		tr = lb_tring_get(t);
 		if (!tr)
 			return -errno;
