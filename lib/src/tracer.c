@@ -250,8 +250,9 @@ static void lb_child(void)
  * store into one waits for the line to cross over.  Prefetched for writing
  * LB_PREFETCH bytes ahead (about a dozen events), that transfer overlaps
  * the events before it: event_bench measured p50 19.5-21 ns instead of
- * 50-64 ns with one thread (2-vCPU AMD EPYC, 2026-12-05).  PREFETCHW only
- * where CPUID says it exists (the kernel's prefetchw() does the same).
+ * 50-64 ns with one thread (2-vCPU AMD EPYC, 2026-12-05, the drain then
+ * spinning).  PREFETCHW only where CPUID says it exists (the kernel's
+ * prefetchw() does the same).
  */
 #define LB_PREFETCH	1024
 
