@@ -6,7 +6,8 @@
  * logbuf_try_send() on one MPSC channel (the compare-and-swap and the
  * barrier per record this wave removes), spdlog's asynchronous logger,
  * LTTng-UST (when bench/lttng-run.sh gives it a session) and, when tracefs
- * is writable, a write() to trace_marker.  A drain thread empties logbuf's
+ * is writable (mounted at /sys/kernel/tracing when it is not, as trace-cmd
+ * does), a write() to trace_marker.  A drain thread empties logbuf's
  * rings as a backend would; the peers bring their own.
  *
  * Per candidate and producer-thread count: events per second over a
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <x86intrin.h>
 
 #include "logbuf.h"
@@ -285,6 +287,10 @@ int main(int argc, char **argv)
 	r.ev = logbuf_event_new(tracer, "bench",
 				"u64 a; u64 b; u64 c; u64 d; u64 e; u64 f; u64 g; u32 h");
 	r.marker = open("/sys/kernel/tracing/trace_marker", O_WRONLY);
+	/* As trace-cmd does: tracefs at its place, if root and not there. */
+	if (r.marker < 0 && errno == ENOENT &&
+	    !mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		r.marker = open("/sys/kernel/tracing/trace_marker", O_WRONLY);
 	if (r.marker < 0)
 		r.marker = open("/sys/kernel/debug/tracing/trace_marker",
 				O_WRONLY);
