@@ -713,6 +713,8 @@ struct logbuf_event;
  * @collector: NULL (the default), or the path of a collector's socket
  *	(logbuf_collector_new()): then a process drains this tracer instead
  *	of the kernel, and each event also carries its CLOCK_MONOTONIC time.
+ *	A declaration, or a thread's first event, that finds the collector's
+ *	socket full waits 1 s at most, then fails with EAGAIN.
  */
 struct logbuf_tracer_opts {
 	size_t sz;

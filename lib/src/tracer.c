@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -295,7 +296,15 @@ static void lb_init(void)
 	pthread_atfork(lb_prepare, lb_parent, lb_child);
 }
 
-/* One message to @t's collector, with @fd passed if it is >= 0. */
+/*
+ * One message to @t's collector, with @fd passed if it is >= 0.  Only the
+ * slow paths send (a declaration, a thread's first event).  A collector
+ * that does not read its socket makes them wait, once its queue is full
+ * (net.unix.max_dgram_qlen messages), for LB_SEND_WAIT_MS at most, then
+ * fail with EAGAIN: a stuck collector never holds a thread for good.
+ */
+#define LB_SEND_WAIT_MS	1000
+
 static int lb_send(struct logbuf_tracer *t, uint16_t type, uint32_t id,
 		   const char *name, const char *fields, int fd)
 {
@@ -309,6 +318,7 @@ static int lb_send(struct logbuf_tracer *t, uint16_t type, uint32_t id,
 	};
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int wait_ms = LB_SEND_WAIT_MS;
 	struct cmsghdr *cm;
 
 	if (name)
@@ -325,9 +335,26 @@ static int lb_send(struct logbuf_tracer *t, uint16_t type, uint32_t id,
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
-	if (sendmsg(t->sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
-		return -1;
-	return 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = t->sock, .events = POLLOUT };
+		ssize_t n = sendmsg(t->sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n == (ssize_t)sizeof(m))
+			return 0;
+		if (n >= 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -1;	/* EPIPE: the collector is gone */
+		if (wait_ms <= 0 || poll(&pfd, 1, wait_ms) <= 0) {
+			errno = EAGAIN;
+			return -1;
+		}
+		wait_ms = 0;	/* writable (or hung up): one more try */
+	}
 }
 
 /*

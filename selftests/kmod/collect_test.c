@@ -541,6 +541,58 @@ TEST_F(coll, killed_mid_claim_skips_the_half_record)
 	close(sync[1]);
 }
 
+static void *emit_once(void *arg)
+{
+	return (void *)(intptr_t)logbuf_emit((struct logbuf_event *)arg, 1, 2,
+					     "x");
+}
+
+/*
+ * In a child: threads one after another, each emitting once (its first
+ * event sends its ring), until one fails.  Exit 0 if that was EAGAIN.
+ */
+static void __attribute__((noreturn, noinline)) stuck_child(const char *path)
+{
+	LOGBUF_OPTS(logbuf_tracer_opts, o, .collector = path,
+		    .ring_capacity = 4096);
+	struct logbuf_tracer *t = logbuf_tracer_open(&o);
+	struct logbuf_event *ev = t ? logbuf_event_new(t, "req", EV_SPEC) : NULL;
+	pthread_t th;
+	void *ret;
+	int i;
+
+	if (!ev)
+		_exit(10);
+	for (i = 0; i < 1000; i++) {
+		if (pthread_create(&th, NULL, emit_once, ev) ||
+		    pthread_join(th, &ret))
+			_exit(11);
+		if ((intptr_t)ret == -EAGAIN)
+			_exit(0);
+		if (ret)
+			_exit(12);
+	}
+	_exit(13);
+}
+
+/*
+ * A collector that never reads its socket: a program's threads fill it
+ * with their rings, and the next thread's first event fails with EAGAIN
+ * after a bounded wait instead of hanging (the harness's timeout would
+ * catch a hang).
+ */
+TEST_F(coll, stuck_collector_fails_a_first_event_not_hangs)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid)
+		stuck_child(self->path);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+}
+
 /* More programs than max_programs: refused and counted. */
 TEST(collector_refuses_programs_over_its_limit)
 {
