@@ -260,52 +260,34 @@ struct logbuf_tev_where {
 };
 
 /*
- * Check @rec against @def, every length against @len and the declaration
- * before a byte is read, and find its fields.  Return the bytes its
- * strings take in the trace buffer (the declaration bounds the sum,
- * logbuf_tev_parse()), or -EBADMSG.
+ * Check @rec against @def (logbuf_tev_locate(), shared with liblogbuf's
+ * collector) and find its fields.  Return the bytes its strings take in
+ * the trace buffer (the declaration bounds the sum, logbuf_tev_parse()),
+ * or -EBADMSG.
  */
 static int logbuf_tev_check(const struct logbuf_tev_def *def, const u8 *rec,
 			    u32 len, struct logbuf_tev_where *w)
 {
 	unsigned int i, dyn = 0;
-	u32 pos = 0;
 	u16 n;
 
+	if (logbuf_tev_locate(def->f, def->nf, rec, len, w->src))
+		return -EBADMSG;
 	for (i = 0; i < def->nf; i++) {
 		const struct logbuf_tev_field *f = &def->f[i];
 
-		switch (f->type) {
-		case LOGBUF_TEV_INT:
-			if (len - pos < f->size)
-				return -EBADMSG;
-			w->src[i] = pos;
-			pos += f->size;
+		if (f->type == LOGBUF_TEV_INT)
 			continue;
-		case LOGBUF_TEV_STR:
-			if (len - pos < 2)
-				return -EBADMSG;
-			memcpy(&n, rec + pos, 2);
-			pos += 2;
-			if (n >= f->n || len - pos < n)
-				return -EBADMSG;
-			w->src[i] = pos;
+		if (f->type == LOGBUF_TEV_STR) {
+			memcpy(&n, rec + w->src[i] - 2, 2);
 			/* A NUL inside a string ends it early. */
-			w->len[i] = strnlen((const char *)rec + pos, n) + 1;
-			pos += n;
-			break;
-		default:	/* LOGBUF_TEV_BYTES, shown as hex digits */
-			n = f->n;
-			if (len - pos < n)
-				return -EBADMSG;
-			w->src[i] = pos;
-			w->len[i] = 2 * n + 1;
-			pos += n;
-			break;
+			w->len[i] = strnlen((const char *)rec + w->src[i], n) + 1;
+		} else {	/* LOGBUF_TEV_BYTES, shown as hex digits */
+			w->len[i] = 2 * f->n + 1;
 		}
 		dyn += w->len[i];
 	}
-	return pos == len ? dyn : -EBADMSG;
+	return dyn;
 }
 
 static const char logbuf_hex[] = "0123456789abcdef";

@@ -393,38 +393,12 @@ static void lb_control(struct logbuf_collector *c, struct epoll_event *ee,
 	}
 }
 
-/* Is @d, @len a record of @e?  As kmod/tevent.c checks it. */
+/* Is @d, @len a record of @e?  The module's own check. */
 static bool lb_fields_ok(const struct lb_cev *e, const unsigned char *d,
 			 size_t len)
 {
-	size_t pos = 0;
-	unsigned int i;
-	uint16_t n;
-
-	for (i = 0; i < e->nf; i++) {
-		const struct logbuf_tev_field *f = &e->f[i];
-
-		switch (f->type) {
-		case LOGBUF_TEV_INT:
-			n = f->size;
-			break;
-		case LOGBUF_TEV_STR:
-			if (len - pos < 2)
-				return false;
-			memcpy(&n, d + pos, 2);
-			pos += 2;
-			if (n >= f->n)
-				return false;
-			break;
-		default:
-			n = f->n;
-			break;
-		}
-		if (len - pos < n)
-			return false;
-		pos += n;
-	}
-	return pos == len;
+	return len <= UINT32_MAX &&
+	       !logbuf_tev_locate(e->f, e->nf, d, (uint32_t)len, NULL);
 }
 
 /*
@@ -602,35 +576,32 @@ static int lb_put(char *buf, size_t size, size_t *pos, const char *fmt, ...)
 int logbuf_collected_format(const struct logbuf_collected *e, char *buf,
 			    size_t size)
 {
-	struct lb_cev ev;
-	const unsigned char *d = e->data;
-	size_t pos = 0, at = 0;
+	struct logbuf_tev_field f[LOGBUF_TEV_FIELDS_MAX];
+	uint16_t src[LOGBUF_TEV_FIELDS_MAX], n;
+	const unsigned char *p;
+	size_t pos = 0;
 	unsigned int i, k;
 	int64_t sv;
 	uint64_t v;
-	uint16_t n;
 	int nf;
 
 	if (size)
 		buf[0] = 0;
-	nf = logbuf_tev_parse(e->fields, ev.f);
-	if (nf < 0)
+	nf = logbuf_tev_parse(e->fields, f);
+	if (nf < 0 || e->len > UINT32_MAX ||
+	    logbuf_tev_locate(f, (unsigned int)nf, e->data, (uint32_t)e->len,
+			      src))
 		return -EBADMSG;
-	ev.nf = (unsigned int)nf;
-	if (!lb_fields_ok(&ev, d, e->len))
-		return -EBADMSG;
-	for (i = 0; i < ev.nf; i++) {
-		const struct logbuf_tev_field *f = &ev.f[i];
-
-		lb_put(buf, size, &pos, "%s%s=", i ? " " : "", f->name);
-		switch (f->type) {
+	for (i = 0; i < (unsigned int)nf; i++) {
+		p = (const unsigned char *)e->data + src[i];
+		lb_put(buf, size, &pos, "%s%s=", i ? " " : "", f[i].name);
+		switch (f[i].type) {
 		case LOGBUF_TEV_INT:
 			v = 0;
-			memcpy(&v, d + at, f->size);
-			at += f->size;
-			if (f->is_signed) {
-				sv = (int64_t)(v << (64 - 8 * f->size)) >>
-				     (64 - 8 * f->size);
+			memcpy(&v, p, f[i].size);
+			if (f[i].is_signed) {
+				sv = (int64_t)(v << (64 - 8 * f[i].size)) >>
+				     (64 - 8 * f[i].size);
 				lb_put(buf, size, &pos, "%lld", (long long)sv);
 			} else {
 				lb_put(buf, size, &pos, "%llu",
@@ -638,26 +609,21 @@ int logbuf_collected_format(const struct logbuf_collected *e, char *buf,
 			}
 			break;
 		case LOGBUF_TEV_STR:
-			memcpy(&n, d + at, 2);
-			at += 2;
+			memcpy(&n, p - 2, 2);
 			lb_put(buf, size, &pos, "\"");
-			for (k = 0; k < n && d[at + k]; k++) {
-				unsigned char ch = d[at + k];
-
-				if (ch == '"' || ch == '\\')
-					lb_put(buf, size, &pos, "\\%c", ch);
-				else if (ch < 0x20 || ch >= 0x7f)
-					lb_put(buf, size, &pos, "\\x%02x", ch);
+			for (k = 0; k < n && p[k]; k++) {
+				if (p[k] == '"' || p[k] == '\\')
+					lb_put(buf, size, &pos, "\\%c", p[k]);
+				else if (p[k] < 0x20 || p[k] >= 0x7f)
+					lb_put(buf, size, &pos, "\\x%02x", p[k]);
 				else
-					lb_put(buf, size, &pos, "%c", ch);
+					lb_put(buf, size, &pos, "%c", p[k]);
 			}
 			lb_put(buf, size, &pos, "\"");
-			at += n;
 			break;
 		default:
-			for (k = 0; k < f->n; k++)
-				lb_put(buf, size, &pos, "%02x", d[at + k]);
-			at += f->n;
+			for (k = 0; k < f[i].n; k++)
+				lb_put(buf, size, &pos, "%02x", p[k]);
 			break;
 		}
 	}

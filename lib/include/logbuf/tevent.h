@@ -230,4 +230,55 @@ static inline unsigned int logbuf_tev_enc_max(const struct logbuf_tev_field *f)
 	}
 }
 
+/**
+ * logbuf_tev_locate() - check a record's values against their declaration
+ * @f: the declared fields.
+ * @nf: how many.
+ * @rec: the values, encoded as under struct logbuf_tev.
+ * @len: their bytes.
+ * @src: out: for each field, the offset of its value's bytes in @rec (a
+ *	string's after its length word); NULL to check only.
+ *
+ * Every length is checked against @len and the declaration before a byte
+ * is read: the module's drain and a collector both read records that a
+ * lying writer may have made.  Offsets fit 16 bits: the declaration bounds
+ * a record (LOGBUF_TEV_FIELDS_MAX fields of at most 2 + LOGBUF_TEV_STR_MAX
+ * bytes).
+ *
+ * Return: 0, or -EBADMSG if @rec is not exactly the fields' encoding.
+ */
+static inline int logbuf_tev_locate(const struct logbuf_tev_field *f,
+				    unsigned int nf, const unsigned char *rec,
+				    __u32 len, __u16 *src)
+{
+	unsigned int i;
+	__u32 pos = 0;
+	__u16 n;
+
+	for (i = 0; i < nf; i++) {
+		switch (f[i].type) {
+		case LOGBUF_TEV_INT:
+			n = f[i].size;
+			break;
+		case LOGBUF_TEV_STR:
+			if (len - pos < 2)
+				return -EBADMSG;
+			memcpy(&n, rec + pos, 2);
+			pos += 2;
+			if (n >= f[i].n)
+				return -EBADMSG;
+			break;
+		default:	/* LOGBUF_TEV_BYTES */
+			n = f[i].n;
+			break;
+		}
+		if (len - pos < n)
+			return -EBADMSG;
+		if (src)
+			src[i] = (__u16)pos;
+		pos += n;
+	}
+	return pos == len ? 0 : -EBADMSG;
+}
+
 #endif /* _LOGBUF_TEVENT_H */
