@@ -31,7 +31,7 @@ KDIR	?= $(firstword $(filter-out %-rt-amd64, \
 		       /lib/modules/$(shell uname -r)/build)
 HARNESS	:= $(B)/ksrc
 VERSION	:= $(shell sed -n 's/^\#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
-		lib/include/logbuf/version.h)
+		include/logbuf/version.h)
 
 PREFIX		?= /usr/local
 LIBDIR		?= $(PREFIX)/lib
@@ -43,9 +43,12 @@ PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/overwrite.h \
 		   logbuf/version.h logbuf/trace.h logbuf/tevent.h
 
 WFLAGS	:= -Wall -Wextra -Werror
+# The library's headers, the protocol both sides compile, the ABI.
+INCS	:= -Ilib/include -Iinclude -Iinclude/uapi
 TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
-	   -D_GNU_SOURCE -Ilib/include -Iuapi -I$(HARNESS) -Iselftests/kmod
-HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h uapi/linux/*.h \
+	   -D_GNU_SOURCE $(INCS) -I$(HARNESS) -Iselftests/kmod
+HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h include/logbuf/*.h \
+		      include/uapi/linux/*.h \
 		      selftests/common/*.h selftests/kmod/*.h)
 
 LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
@@ -96,7 +99,7 @@ $(B)/tsan/%: selftests/lib/%.c $(HDRS) $(B)/tsan/liblogbuf.a \
 		$(B)/tsan/liblogbuf.a -lpthread -lurcu-common
 
 # The public header from C++: g++ at C++11, clang++ at C++17.
-CXXFLAGS_T	:= -O2 -g -Wall -Wextra -Werror -Ilib/include -Iuapi
+CXXFLAGS_T	:= -O2 -g -Wall -Wextra -Werror $(INCS)
 $(B)/cxx/cxx11_test: selftests/cxx/cxx_test.cpp $(HDRS) lib
 	@mkdir -p $(dir $@)
 	g++ -std=c++11 $(CXXFLAGS_T) -o $@ $< $(B)/liblogbuf.a -lpthread
@@ -123,7 +126,7 @@ $(B)/asan/trace_test: selftests/lib/trace_test.c $(HDRS) \
 $(B)/fuzz/ring_fuzz: selftests/fuzz/ring_fuzz.c lib/src/ring.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(SANFLAGS) -fsanitize=fuzzer -std=gnu11 $(WFLAGS) \
-		-Wno-sign-compare -D_GNU_SOURCE -Ilib/include -Iuapi \
+		-Wno-sign-compare -D_GNU_SOURCE $(INCS) \
 		-o $@ selftests/fuzz/ring_fuzz.c lib/src/ring.c
 
 # A minute, as make check runs it; "make fuzz" runs FUZZ_SECONDS.  New
@@ -171,13 +174,13 @@ examples: lib
 	@mkdir -p $(B)/examples
 	for e in $(EXAMPLES); do \
 		$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE \
-			-Ilib/include -Iuapi -o $(B)/examples/$$(basename $$e) \
+			$(INCS) -o $(B)/examples/$$(basename $$e) \
 			examples/$$e.c $(B)/liblogbuf.a -lpthread || exit; \
 	done
 
 tools: lib
 	@mkdir -p $(B)/tools
-	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE -Ilib/include -Iuapi \
+	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE $(INCS) \
 		$$(pkg-config --cflags libtracefs libtraceevent) \
 		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c tools/merge.c \
 		tools/decode.c tools/perfetto.c tools/filter.c \
@@ -187,9 +190,7 @@ tools: lib
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink \
-		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod \
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/tests \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/examples/kmod_producer \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kmod/Module.symvers modules
@@ -203,11 +204,11 @@ DKMS_SRC	= $(DESTDIR)/usr/src/logbuf-$(VERSION)
 KMOD_FILES	:= kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
 		   $(wildcard kmod/*.h)
 dkms-src:
-	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux \
-		$(DKMS_SRC)/lib/include/logbuf
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux \
+		$(DKMS_SRC)/include/logbuf
 	install -m 644 $(KMOD_FILES) $(DKMS_SRC)/kmod/
-	install -m 644 uapi/linux/logbuf.h $(DKMS_SRC)/uapi/linux/
-	install -m 644 lib/include/logbuf/*.h $(DKMS_SRC)/lib/include/logbuf/
+	install -m 644 include/uapi/linux/logbuf.h $(DKMS_SRC)/include/uapi/linux/
+	install -m 644 include/logbuf/*.h $(DKMS_SRC)/include/logbuf/
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 
 # Then for every kernel whose headers are installed (DKMS skips those
@@ -238,12 +239,11 @@ deb:
 
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/sink clean
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/kmod/testprod clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/tests clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/examples/kmod_producer clean
 
 $(B)/liblogbuf.pc $(B)/liblogbuf-trace.pc: $(B)/%.pc: lib/%.pc.in \
-		lib/include/logbuf/version.h
+		include/logbuf/version.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    $< >$@
@@ -270,9 +270,10 @@ install: lib tools man $(B)/liblogbuf.pc $(B)/liblogbuf-trace.pc
 		$(DESTDIR)$(LIBDIR)/liblogbuf-trace.so.0
 	ln -sf liblogbuf-trace.so.0 $(DESTDIR)$(LIBDIR)/liblogbuf-trace.so
 	for h in $(PUBLIC_HDRS); do \
-		install -m 644 lib/include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h || exit; \
+		f=lib/include/$$h; [ -f $$f ] || f=include/$$h; \
+		install -m 644 $$f $(DESTDIR)$(INCLUDEDIR)/$$h || exit; \
 	done
-	install -m 644 uapi/linux/logbuf.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 644 include/uapi/linux/logbuf.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	install -m 644 $(B)/liblogbuf.pc $(B)/liblogbuf-trace.pc \
 		$(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 755 $(B)/tools/logbuf $(DESTDIR)$(BINDIR)/

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The producers of an overwrite ring (lib/include/logbuf/overwrite.h) as a
+ * The producers of an overwrite ring (include/logbuf/overwrite.h) as a
  * SPIN model: claims by compare-and-swap on the tail, passing the oldest
  * record by compare-and-swap on ow_head, a skip record at the wrap, the
  * stamp, a payload, the commit.  SPIN interleaves every statement, so a

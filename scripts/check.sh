@@ -64,12 +64,9 @@ checkpatch() {
 	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/kcons.c \
 		kmod/kprod.c kmod/tpsrc.c kmod/ringset.c kmod/evsrc.c \
 		kmod/logbuf.h kmod/logbuf_api.h \
-		kmod/trace.h selftests/kmod/sink/logbuf_testsink.c \
-		selftests/kmod/testprod/logbuf_testprod.c \
+		kmod/trace.h kmod/tests/*.[ch] \
 		examples/kmod_producer/logbuf_hello.c \
-		selftests/kmod/testprod/testprod.h \
-		uapi/linux/logbuf.h \
-		lib/include/logbuf/*.h &&
+		include/uapi/linux/logbuf.h include/logbuf/*.h &&
 	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
 }
 

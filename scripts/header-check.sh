@@ -16,7 +16,7 @@ base='#include <stddef.h>
 #include <linux/ioctl.h>'
 
 macros() {	# compiler, language, source
-	echo "$3" | $1 -dM -E -Ilib/include -Iuapi -x "$2" - |
+	echo "$3" | $1 -dM -E -Ilib/include -Iinclude -Iinclude/uapi -x "$2" - |
 		awk '{ sub(/\(.*/, "", $2); print $2 }' | sort -u
 }
 

@@ -58,7 +58,7 @@ tpc() {
 
 echo "1..11"
 t install make -s install DESTDIR="$STAGE" PREFIX=$PREFIX
-t pkg_config_version sh -c "test \"\$(PKG_CONFIG_SYSROOT_DIR=$STAGE PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config --modversion liblogbuf)\" = \"\$(sed -n 's/^#define LOGBUF_VERSION_STRING\t\"\(.*\)\"/\1/p' lib/include/logbuf/version.h)\""
+t pkg_config_version sh -c "test \"\$(PKG_CONFIG_SYSROOT_DIR=$STAGE PKG_CONFIG_LIBDIR=$STAGE$PREFIX/lib/pkgconfig pkg-config --modversion liblogbuf)\" = \"\$(sed -n 's/^#define LOGBUF_VERSION_STRING\t\"\(.*\)\"/\1/p' include/logbuf/version.h)\""
 t c_program_shared sh -c "cc -std=gnu11 -Wall -Werror -o $S/version $S/version.c $(pc --cflags --libs) &&
 	LD_LIBRARY_PATH=$STAGE$PREFIX/lib $S/version &&
 	LD_LIBRARY_PATH=$STAGE$PREFIX/lib ldd $S/version | grep -q '$STAGE$PREFIX/lib/liblogbuf.so.0'"

@@ -17,11 +17,9 @@ R=${LOGBUF_CHROOT:-}
 
 src=$R/tmp/logbuf-kbuild-$$
 rm -rf "$src"
-mkdir -p "$src/lib" "$src/selftests/kmod" "$src/examples"
-cp -r kmod uapi "$src/"
+mkdir -p "$src/examples"
+cp -r kmod include "$src/"
 cp -r examples/kmod_producer "$src/examples/"
-cp -r lib/include "$src/lib/"
-cp -r selftests/kmod/testprod selftests/kmod/sink "$src/selftests/kmod/"
 find "$src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o \
 	-name '*.mod*' -o -name Module.symvers -o -name modules.order \) -delete
 s=${src#"$R"}
@@ -29,9 +27,7 @@ cmd="
 	gcc=\$(sed -n 's/^CONFIG_CC_VERSION_TEXT=\"\(.*\)\"/\1/p' $kdir/.config 2>/dev/null)
 	echo \"\${gcc:-compiler of $kdir}\" $*
 	make -C $kdir M=$s/kmod W=1 $* modules &&
-	make -C $kdir M=$s/selftests/kmod/sink W=1 $* \
-		KBUILD_EXTRA_SYMBOLS=$s/kmod/Module.symvers modules &&
-	make -C $kdir M=$s/selftests/kmod/testprod W=1 $* \
+	make -C $kdir M=$s/kmod/tests W=1 $* \
 		KBUILD_EXTRA_SYMBOLS=$s/kmod/Module.symvers modules &&
 	make -C $kdir M=$s/examples/kmod_producer W=1 $* \
 		KBUILD_EXTRA_SYMBOLS=$s/kmod/Module.symvers modules"
@@ -52,7 +48,7 @@ if [ $rc != 0 ] || [ -n "$warn" ]; then
 	exit 1
 fi
 mkdir -p "$out"
-cp "$src/kmod/logbuf.ko" "$src/selftests/kmod/sink/logbuf_testsink.ko" \
-	"$src/selftests/kmod/testprod/logbuf_testprod.ko" \
+cp "$src/kmod/logbuf.ko" "$src/kmod/tests/logbuf_testsink.ko" \
+	"$src/kmod/tests/logbuf_testprod.ko" \
 	"$src/examples/kmod_producer/logbuf_hello.ko" "$out/"
 rm -rf "$src"

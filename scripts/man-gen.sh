@@ -11,7 +11,7 @@ out=${1:-build/man}
 KDOC=build/ksrc/kernel-doc
 [ -f "$KDOC" ] || scripts/ksrc-files.sh build/ksrc
 version=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
-	lib/include/logbuf/version.h)
+	include/logbuf/version.h)
 date=$(git log -1 --format=%cs -- lib/include/logbuf.h 2>/dev/null || true)
 [ -n "$date" ] || date=$(date +%F)
 

@@ -14,7 +14,7 @@ image=$1 limit=${2:-2400}
 # shellcheck source=scripts/tap-lib.sh
 . scripts/tap-lib.sh
 VERSION=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
-	lib/include/logbuf/version.h)
+	include/logbuf/version.h)
 
 # One version everywhere: the packages take debian/changelog's.
 single packages/version_is_version_h sh -c \

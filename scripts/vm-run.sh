@@ -27,8 +27,8 @@ if [ -n "${LOGBUF_MODULES:-}" ]; then
 	hello=$mods/logbuf_hello.ko
 else
 	mods=$ROOT/kmod
-	sink=$ROOT/selftests/kmod/sink/logbuf_testsink.ko
-	tprod=$ROOT/selftests/kmod/testprod/logbuf_testprod.ko
+	sink=$ROOT/kmod/tests/logbuf_testsink.ko
+	tprod=$ROOT/kmod/tests/logbuf_testprod.ko
 	hello=$ROOT/examples/kmod_producer/logbuf_hello.ko
 fi
 # The kernel's console (-v) goes to the console log too, errors and worse

@@ -738,7 +738,7 @@ struct logbuf_tracer *logbuf_tracer_open(const struct logbuf_tracer_opts *opts);
  * @t: the tracer.
  * @name: [A-Za-z_][A-Za-z0-9_]*, at most LOGBUF_TEV_NAME_MAX bytes.
  * @fields: "type name; ...": u8 s8 u16 s16 u32 s32 u64 s64, char name[N],
- *	char name[], u8 name[N] (uapi/linux/logbuf.h, struct logbuf_tev).
+ *	char name[], u8 name[N] (include/uapi/linux/logbuf.h, struct logbuf_tev).
  *	Every event also has pid and tid, first.
  *
  * Return: the event, owned by @t, or NULL with errno: EINVAL (bad name or

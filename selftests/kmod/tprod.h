@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Driving logbuf_testprod (selftests/kmod/testprod) from a selftest. */
+/* Driving logbuf_testprod (kmod/tests/logbuf_testprod.c) from a selftest. */
 #ifndef _LOGBUF_TPROD_H
 #define _LOGBUF_TPROD_H
 
 #include "kring.h"
-#include "testprod/testprod.h"
+#include "../../kmod/tests/testprod.h"
 
 static inline int have_testprod(void)
 {

@@ -612,7 +612,7 @@ struct logbuf_event_new {
 #define LOGBUF_IOC_EVENT_NEW	_IOWR(LOGBUF_IOC_MAGIC, 0x0a, struct logbuf_event_new)
 /*
  * 0x05 was LOGBUF_IOC_TEST_PRODUCE: kernel test producers are now a
- * selftest module of their own (selftests/kmod/testprod), never part of the
+ * selftest module of their own (kmod/tests/logbuf_testprod.c), never part of the
  * device's ABI.  The number is not reused.
  */
 

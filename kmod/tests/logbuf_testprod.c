@@ -19,7 +19,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "../../../kmod/logbuf_api.h"
+#include "../logbuf_api.h"
 #include "testprod.h"
 
 #define TESTPROD_PERIOD_NS	20000	/* hardirq mode: a record per 20 us */

@@ -4,7 +4,7 @@
  * ("u64 lat_ns; char path[]"), parsed by one function that liblogbuf (to
  * encode) and the module (to decode) both compile, so that the two can
  * never disagree on a record's layout.  The layout is in
- * uapi/linux/logbuf.h, under struct logbuf_tev.
+ * include/uapi/linux/logbuf.h, under struct logbuf_tev.
  *
  * The parser reads a NUL-terminated string of at most LOGBUF_TEV_SPEC_MAX
  * bytes; every loop is bounded by that length.

@@ -9,7 +9,7 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include "../../../kmod/logbuf_api.h"
+#include "../logbuf_api.h"
 
 static u64 ring;
 static unsigned long records;
