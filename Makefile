@@ -178,12 +178,14 @@ examples: lib
 			examples/$$e.c $(B)/liblogbuf.a -lpthread || exit; \
 	done
 
-tools: lib
+tools: $(B)/tools/logbuf
+
+TOOL_SRCS	:= $(wildcard tools/*.c)
+$(B)/tools/logbuf: $(TOOL_SRCS) $(wildcard tools/*.h) $(HDRS) lib
 	@mkdir -p $(B)/tools
 	$(CC) $(CFLAGS) -std=gnu11 $(WFLAGS) -D_GNU_SOURCE $(INCS) \
 		$$(pkg-config --cflags libtracefs libtraceevent) \
-		-o $(B)/tools/logbuf tools/logbuf.c tools/output.c tools/merge.c \
-		tools/decode.c tools/perfetto.c tools/filter.c \
+		-o $@ $(TOOL_SRCS) \
 		$(B)/liblogbuf-trace.a $(B)/liblogbuf.a -lm \
 		$$(pkg-config --libs libtracefs libtraceevent) \
 		$(LDFLAGS)

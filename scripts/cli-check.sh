@@ -3,7 +3,8 @@
 #
 # logbuf(1)'s conventions, on the host (no module needed): --help to stdout
 # with status 0, --version, help COMMAND, plain errors with status 2 for bad
-# numbers and unknown commands, --opt=value, and dump (text and --json) of
+# numbers and unknown commands, --opt=value, --json before or after the
+# command, and dump (text and --json) of
 # a file in the format trace -o writes.  Prints TAP.
 set -u
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<I", len(r)) + r)
 PY
 
-echo "1..12"
+echo "1..14"
 t help_to_stdout_status_0 sh -c "$T --help | grep -q '^usage: logbuf'"
 t version sh -c "$T --version | grep -q '^logbuf [0-9]*\.[0-9]*\.[0-9]* (liblogbuf '"
 t help_each_command sh -c "for c in trace log list stat dump help; do $T help \$c | grep -q \"usage: logbuf .*\$c\" || exit 1; $T \$c --help >/dev/null || exit 1; done"
@@ -45,4 +46,7 @@ t unknown_command status 2 $T frobnicate
 t unknown_event status 2 $T trace nosuchevent -d 1
 t dump_text sh -c "$T dump $W/raw.bin >$W/dump 2>/dev/null && grep -q 'cpu1 .* 42 exec /bin/true old_pid=41' $W/dump && grep -q 'malformed record of 3 bytes' $W/dump"
 t dump_json sh -c "$T --json dump $W/raw.bin | python3 -c 'import json,sys; r=[json.loads(l) for l in sys.stdin]; assert r[0][\"event\"]==\"exec\" and r[0][\"filename\"]==\"/bin/true\" and r[0][\"pid\"]==42 and r[1][\"malformed\"]==3, r'"
+# The global options among the command's own, as a new user types them.
+t json_after_the_command sh -c "$T dump $W/raw.bin --json | python3 -c 'import json,sys; r=[json.loads(l) for l in sys.stdin]; assert r[0][\"event\"]==\"exec\" and r[1][\"malformed\"]==3, r'"
+t help_after_the_command sh -c "$T dump --json --help | grep -q 'usage: logbuf .*dump'"
 t dump_cut_short sh -c "head -c 20 $W/raw.bin >$W/cut.bin; $T dump $W/cut.bin >/dev/null 2>$W/err; test \$? = 1 && grep -q 'cut short' $W/err"

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/logbuf.h>
+#include <logbuf/trace.h>
 
 #include "decode.h"
-#include "output.h"
 #include "perfetto.h"
 
 #define MAXCPU	4096
@@ -80,7 +80,7 @@ static void end_slice(struct perfetto *p, unsigned int cpu, uint64_t now)
 		us(p, r->since),
 		now > r->since ? (double)(now - r->since) / 1000.0 : 0.0);
 	if (r->pid)
-		json_str(p->f, r->comm, strnlen(r->comm, sizeof(r->comm)));
+		logbuf_trace_json_str(p->f, r->comm, strnlen(r->comm, sizeof(r->comm)));
 	else
 		fputs("\"idle\"", p->f);
 	fprintf(p->f, ",\"args\":{\"pid\":%d}}", r->pid);
@@ -108,11 +108,11 @@ static void instant(struct perfetto *p, unsigned int cpu, uint64_t now,
 	sep(p);
 	fprintf(p->f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":0,\"tid\":%u,"
 		"\"ts\":%.3f,\"name\":", cpu, us(p, now));
-	json_str(p->f, name, strlen(name));
+	logbuf_trace_json_str(p->f, name, strlen(name));
 	if (wakeup && !decode_field(d, len, "pid", &v) &&
 	    !decode_str(d, len, "comm", comm, sizeof(comm))) {
 		fprintf(p->f, ",\"args\":{\"pid\":%" PRId64 ",\"comm\":", v);
-		json_str(p->f, comm, strlen(comm));
+		logbuf_trace_json_str(p->f, comm, strlen(comm));
 		if (!decode_field(d, len, "target_cpu", &v))
 			fprintf(p->f, ",\"target_cpu\":%" PRId64, v);
 		fputc('}', p->f);

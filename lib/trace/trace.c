@@ -176,13 +176,12 @@ static bool dyn_place(struct tep_handle *tep,
 	return *off <= e->raw_size && *n <= e->raw_size - *off;
 }
 
-/* @s (@n bytes) as a JSON string. */
-static void json_str(FILE *f, const char *s, size_t n)
+void logbuf_trace_json_str(FILE *f, const char *s, size_t n)
 {
 	size_t i;
 
 	fputc('"', f);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && s[i]; i++) {
 		unsigned char c = s[i];
 
 		if (c == '"' || c == '\\')
@@ -211,8 +210,8 @@ static void json_field(struct tep_handle *tep, FILE *f,
 			return;
 		}
 		if (fl->flags & TEP_FIELD_IS_STRING) {
-			json_str(f, (const char *)e->raw + off,
-				 strnlen((const char *)e->raw + off, n));
+			logbuf_trace_json_str(f, (const char *)e->raw + off,
+					      n);
 			return;
 		}
 		fputc('[', f);
@@ -226,8 +225,8 @@ static void json_field(struct tep_handle *tep, FILE *f,
 		return;
 	}
 	if (fl->flags & TEP_FIELD_IS_STRING) {
-		json_str(f, (const char *)e->raw + fl->offset,
-			 strnlen((const char *)e->raw + fl->offset, fl->size));
+		logbuf_trace_json_str(f, (const char *)e->raw + fl->offset,
+				      fl->size);
 		return;
 	}
 	if (fl->flags & TEP_FIELD_IS_ARRAY) {

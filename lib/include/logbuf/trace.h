@@ -118,6 +118,20 @@ int logbuf_trace_string(struct logbuf_trace *t, const void *rec, size_t len,
 int logbuf_trace_print(struct logbuf_trace *t, FILE *f, const void *rec,
 		       size_t len, unsigned int flags);
 
+/**
+ * logbuf_trace_json_str() - print bytes as a JSON string
+ * @f: where to.
+ * @s: the bytes: a C string, or a fixed-size field padded with NULs (a
+ *	task's comm).
+ * @n: at most this many of them; the first NUL ends the string before.
+ *
+ * Quotes the string and escapes the quote, the backslash, control characters
+ * and every byte outside printable ASCII (as \u00XX), so that the output is
+ * valid JSON whatever the bytes.  logbuf_trace_print() and logbuf(1) escape
+ * through it.
+ */
+void logbuf_trace_json_str(FILE *f, const char *s, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * logbuf trace: kernel trace events through one ring or a ring per CPU,
+ * printed, written raw (-o), as a timeline (--perfetto) or kept in a flight
+ * recorder (-F).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "logbuf.h"
+#include "cli.h"
+#include "decode.h"
+#include "filter.h"
+#include "merge.h"
+#include "output.h"
+#include "parse.h"
+#include "perfetto.h"
+
+struct trace_opts {
+	double duration;
+	const char *out;
+	const char *perfetto;
+	uint64_t size;
+	uint64_t flight;	/* --flight-recorder: bytes kept */
+	const char *filter;	/* --filter: the expression */
+	const char *instance;	/* ... compiled in this trace instance */
+	bool per_cpu;
+	int32_t tgid, tid;
+	uint8_t cpus[1024];	/* bitmap, --cpu */
+	bool have_cpus;
+};
+
+static int trace_opt(int ch, const char *arg, void *ctx)
+{
+	struct trace_opts *o = ctx;
+
+	switch (ch) {
+	case 'd':
+		return parse_seconds("--duration", arg, &o->duration);
+	case 'o':
+		o->out = arg;
+		return 0;
+	case 's':
+		return parse_size("--ring-size", arg, 4096,
+				  LOGBUF_MAX_CAPACITY, &o->size);
+	case 'c':
+		o->per_cpu = true;
+		return 0;
+	case 'p':
+		return parse_id("--pid", arg, &o->tgid);
+	case 't':
+		return parse_id("--tid", arg, &o->tid);
+	case 'C':
+		o->have_cpus = true;
+		return parse_cpus(arg, o->cpus);
+	case 'P':
+		o->perfetto = arg;
+		return 0;
+	case 'f':
+		o->filter = arg;
+		return 0;
+	case 'F':
+		return parse_size("--flight-recorder", arg, 1024,
+				  LOGBUF_MAX_CAPACITY, &o->flight);
+	}
+	return -1;
+}
+
+/*
+ * The events: logbuf's own sources by their short names, any trace event
+ * as SYSTEM:EVENT (into @names, at most LOGBUF_EVENTS_MAX).
+ */
+static int parse_events(const char *s, uint32_t *ev, char **names, int *n)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+
+	*ev = 0;
+	*n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (strchr(tok, ':')) {
+			if (*n == LOGBUF_EVENTS_MAX) {
+				fprintf(stderr, "logbuf: at most %d trace "
+					"events\n", LOGBUF_EVENTS_MAX);
+				goto bad;
+			}
+			names[(*n)++] = strdup(tok);
+		} else if (!strcmp(tok, "sched_switch")) {
+			*ev |= LOGBUF_EV_SCHED_SWITCH;
+		} else if (!strcmp(tok, "exec")) {
+			*ev |= LOGBUF_EV_EXEC;
+		} else if (!strcmp(tok, "syscalls")) {
+			*ev |= LOGBUF_EV_SYS_ENTER;
+		} else {
+			fprintf(stderr, "logbuf: unknown event '%s' (known: "
+				"sched_switch, exec, syscalls, or any trace "
+				"event as SYSTEM:EVENT)\n", tok);
+			goto bad;
+		}
+	}
+	free(copy);
+	return *ev || *n ? 0 : -1;
+bad:
+	free(copy);
+	return -1;
+}
+
+struct trace_out {
+	FILE *f;
+	bool raw, json;
+	struct perfetto *pf;
+	uint64_t events, bytes;
+};
+
+static void trace_record(void *ctx, const void *d, size_t len)
+{
+	struct trace_out *t = ctx;
+
+	t->events++;
+	t->bytes += len;
+	if (t->pf)
+		perfetto_record(t->pf, d, len);
+	if (t->raw) {
+		uint32_t l = len;
+
+		fwrite(&l, sizeof(l), 1, t->f);
+		fwrite(d, len, 1, t->f);
+	} else {
+		print_event(t->f, d, len, t->json);
+	}
+}
+
+/*
+ * What one ring has committed, at most @cap bytes of it (producers faster
+ * than the tool cannot keep it here forever), to @m or straight out.
+ * Returns -errno on a broken ring.
+ */
+static int trace_drain(struct logbuf_receiver *rx, uint64_t cap,
+		       struct merge *m, struct trace_out *t)
+{
+	uint64_t taken = 0;
+	const void *d;
+	size_t len;
+	int err = 0;
+
+	while (taken < cap && !(err = logbuf_try_recv(rx, &d, &len))) {
+		taken += len + 8;
+		if (!m)
+			trace_record(t, d, len);
+		else if (merge_add(m, d, len))
+			return -ENOMEM;
+	}
+	if (taken >= cap)
+		return 0;
+	return err == -EAGAIN || err == -EPIPE ? 0 : err;
+}
+
+/* The rings: one, or one per possible CPU (logbuf_attach.ring_fds). */
+struct trace_rings {
+	int nr;
+	int *cfd;
+	struct logbuf_receiver **rx;
+	struct logbuf_ring **ow;	/* --flight-recorder: overwrite rings */
+	struct merge *m;
+	uint64_t cap;
+};
+
+/* CPUs the kernel may run: one more than the last in .../possible. */
+static int possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	int a = -1, b = -1;
+	char sep;
+
+	if (f) {
+		if (fscanf(f, "%d%c%d", &a, &sep, &b) < 1)
+			a = -1;
+		fclose(f);
+	}
+	if (a < 0)
+		return (int)sysconf(_SC_NPROCESSORS_CONF);
+	return (b >= 0 ? b : a) + 1;
+}
+
+static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
+		      uint32_t events, const uint32_t *ids, int nr_ids)
+{
+	struct logbuf_attach a = { .size = sizeof(a), .events = events };
+	struct logbuf_attach_events ae = {
+		.size = sizeof(ae), .nr_ids = nr_ids, .ids = (uintptr_t)ids,
+		.tgid = o->tgid, .tid = o->tid,
+		.instance = (uintptr_t)o->instance,
+	};
+	int i, err, pfd;
+
+	tr->nr = o->per_cpu ? possible_cpus() : 1;
+	if (tr->nr < 1)
+		return fail("counting the CPUs", EINVAL);
+	/*
+	 * Default: 4 MiB in one ring, 1 MiB in each of several; a flight
+	 * recorder's rings hold the bytes it keeps (a power of two, at least
+	 * a page, above it).
+	 */
+	tr->cap = o->size ? o->size : o->per_cpu ? 1 << 20 : 4 << 20;
+	if (o->flight)
+		for (tr->cap = 4096; tr->cap < o->flight;)
+			tr->cap <<= 1;
+	tr->cfd = calloc(tr->nr, sizeof(*tr->cfd));
+	tr->rx = calloc(tr->nr, sizeof(*tr->rx));
+	tr->ow = calloc(tr->nr, sizeof(*tr->ow));
+	if (!tr->cfd || !tr->rx || !tr->ow ||
+	    (o->per_cpu && !(tr->m = merge_new())))
+		return fail("allocating", ENOMEM);
+	for (i = 0; i < tr->nr; i++) {
+		err = logbuf_dev_create(tr->cap, LOGBUF_CREATE_KERNEL_PROD |
+					(o->flight ? LOGBUF_CREATE_OVERWRITE :
+						     0), &pfd, &tr->cfd[i]);
+		if (err)
+			return fail(err == -EINVAL && o->flight ?
+				    "creating an overwrite ring (module too "
+				    "old?)" : "creating a ring", -err);
+		if (o->flight)
+			tr->ow[i] = logbuf_ring_open(tr->cfd[i]);
+		else
+			tr->rx[i] = logbuf_receiver_open(tr->cfd[i]);
+		if (!tr->rx[i] && !tr->ow[i])
+			return fail("mapping the ring", errno);
+	}
+	if (o->per_cpu) {
+		a.ring_fds = ae.ring_fds = (uintptr_t)tr->cfd;
+		a.nr_rings = ae.nr_rings = tr->nr;
+	}
+	if (o->have_cpus) {
+		ae.cpus = (uintptr_t)o->cpus;
+		ae.cpus_size = sizeof(o->cpus);
+	}
+	if (events && ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH, &a))
+		return fail("attaching to the tracepoints", errno);
+	if (nr_ids && ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae))
+		return fail(errno == EINVAL && o->have_cpus ?
+			    "attaching the events (is every --cpu online?)" :
+			    "attaching the events", errno);
+	return 0;
+}
+
+static uint64_t ns_now(void)
+{
+	struct timespec ts;
+
+	/* The clock of struct logbuf_ev.ts_ns (ktime_get_ns()). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * One round: every ring; with several, hand out what is older than the
+ * start of the previous round (tools/merge.c says why), or everything.
+ */
+static int trace_round(struct trace_rings *tr, struct trace_out *t,
+		       uint64_t *prev, bool last)
+{
+	uint64_t start = ns_now();
+	int i, err;
+
+	for (i = 0; i < tr->nr; i++) {
+		err = trace_drain(tr->rx[i], tr->cap, tr->m, t);
+		if (err)
+			return fail("reading the ring", -err);
+	}
+	if (tr->m)
+		merge_emit(tr->m, last ? UINT64_MAX : *prev, trace_record, t);
+	*prev = start;
+	return 0;
+}
+
+/*
+ * The flight recorder's output: the records of the last @keep bytes of
+ * each ring, as far as the tail was when the dump began (producers keep
+ * going meanwhile), merged by timestamp when there are several.  Records
+ * overwritten while we copied them are counted and left out.
+ */
+static int flight_dump(struct trace_rings *tr, struct trace_out *t,
+		       uint64_t keep)
+{
+	uint64_t *buf = malloc(tr->cap / 2), before = t->events;
+	struct logbuf_ow_cursor c;
+	uint64_t end, torn = 0, lost = 0;
+	size_t len;
+	int i, err = 0;
+
+	if (!buf)
+		return fail("dumping", ENOMEM);
+	for (i = 0; i < tr->nr; i++) {
+		memset(&c, 0, sizeof(c));
+		end = logbuf_ow_seek(tr->ow[i], &c, keep);
+		c.lost = 0;	/* what lies before the span is not lost */
+		while (c.pos < end &&
+		       !(err = logbuf_ow_read(tr->ow[i], &c, buf, tr->cap / 2,
+					      &len))) {
+			if (!tr->m) {
+				trace_record(t, buf, len);
+			} else if (merge_add(tr->m, buf, len)) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		torn += c.torn;
+		lost += c.lost;
+		if (c.pos < end && err != -EAGAIN)
+			break;
+		err = 0;
+	}
+	free(buf);
+	if (err)
+		return fail("reading the flight recorder", -err);
+	if (tr->m)
+		merge_emit(tr->m, UINT64_MAX, trace_record, t);
+	fflush(t->f);
+	fprintf(stderr, "logbuf: flight recorder: %" PRIu64 " events of the "
+		"last %" PRIu64 " bytes%s", t->events - before, keep,
+		tr->nr > 1 ? " of each ring" : "");
+	if (torn || lost)
+		fprintf(stderr, "; %" PRIu64 " overwritten while being read "
+			"(%" PRIu64 " bytes, left out)", torn, lost);
+	fputc('\n', stderr);
+	return 0;
+}
+
+/* The options that only make sense together, or not at all. */
+static int trace_check(const struct trace_opts *o, uint32_t events)
+{
+	if ((o->tgid || o->tid || o->have_cpus || o->filter) && events) {
+		fprintf(stderr, "logbuf: --pid, --tid, --cpu and --filter "
+			"filter SYSTEM:EVENT sources only\n");
+		return -1;
+	}
+	if (o->size & (o->size - 1)) {
+		fprintf(stderr, "logbuf: --ring-size must be a power of two\n");
+		return -1;
+	}
+	if (o->size && o->flight) {
+		fprintf(stderr, "logbuf: --flight-recorder sets the ring size; "
+			"no --ring-size with it\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Until a signal or the deadline: a flight recorder reads nothing until
+ * SIGUSR1; otherwise drain, then look at the clock and sleep 10 ms: no
+ * system call per record (the syscall source would see each), and no
+ * wake-up per event (sched_switch would see each).
+ */
+static int trace_loop(struct trace_rings *tr, struct trace_out *t,
+		      const struct trace_opts *o, double t0, uint64_t *prev)
+{
+	bool tty = isatty(STDERR_FILENO);
+	double deadline = o->duration ? t0 + o->duration : 0;
+	double tn, next_progress = t0 + 1;
+	int err;
+
+	while (!cli_stop) {
+		if (o->flight) {
+			if (cli_dump_now) {
+				cli_dump_now = 0;
+				err = flight_dump(tr, t, o->flight);
+				if (err)
+					return err;
+			}
+			if (deadline && cli_now() >= deadline)
+				break;
+			usleep(20000);
+			continue;
+		}
+		err = trace_round(tr, t, prev, false);
+		if (err)
+			return err;
+		tn = cli_now();
+		if (deadline && tn >= deadline)
+			break;
+		if (tty && tn >= next_progress) {
+			next_progress = tn + 1;
+			fprintf(stderr, "\rlogbuf: %" PRIu64 " events", t->events);
+		}
+		usleep(10000);
+	}
+	if (tty)
+		fputc('\r', stderr);
+	return 0;
+}
+
+/* Close the rings and sum what their producers dropped. */
+static uint64_t trace_close(struct trace_rings *tr)
+{
+	struct logbuf_stats st = { .size = sizeof(st) };
+	uint64_t dropped = 0;
+	int i;
+
+	for (i = 0; i < tr->nr; i++) {
+		if (!ioctl(tr->cfd[i], LOGBUF_IOC_STATS, &st))
+			dropped += st.dropped;
+		logbuf_receiver_free(tr->rx[i]);
+		logbuf_ring_free(tr->ow[i]);
+		close(tr->cfd[i]);
+	}
+	merge_free(tr->m);
+	free(tr->rx);
+	free(tr->ow);
+	free(tr->cfd);
+	return dropped;
+}
+
+int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "raw", required_argument, NULL, 'o' },	/* old name */
+		{ "ring-size", required_argument, NULL, 's' },
+		{ "per-cpu", no_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "tid", required_argument, NULL, 't' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "perfetto", required_argument, NULL, 'P' },
+		{ "flight-recorder", required_argument, NULL, 'F' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct logbuf_attach_events ae = { .size = sizeof(ae) };
+	struct logbuf_attach a = { .size = sizeof(a) };
+	char *names[LOGBUF_EVENTS_MAX];
+	uint32_t ids[LOGBUF_EVENTS_MAX];
+	int nr_ids = 0;
+	struct trace_opts o = { 0 };
+	struct trace_out t = { .f = stdout, .json = cli->json };
+	struct trace_rings tr = { 0 };
+	struct filter *flt = NULL;
+	uint64_t dropped, prev = 0, late;
+	double t0, secs;
+	int i, err;
+
+	err = parse_opts(c, cli, argc, argv, "d:o:s:cp:t:C:F:f:", lo,
+			 trace_opt, &o);
+	if (err)
+		return err > 0 ? 0 : usage_error(c);
+	t.json = cli->json;	/* --json may come among the options */
+	if (optind != argc - 1 ||
+	    parse_events(argv[optind], &a.events, names, &nr_ids) ||
+	    trace_check(&o, a.events))
+		return usage_error(c);
+	if (nr_ids && decode_resolve(names, nr_ids, ids))
+		return 1;
+	if (o.filter) {
+		flt = filter_new(names, nr_ids, o.filter);
+		if (!flt)
+			return 1;
+		o.instance = filter_instance(flt);
+	}
+	for (i = 0; i < nr_ids; i++)
+		free(names[i]);
+	if (o.out) {
+		t.f = fopen(o.out, "w");
+		if (!t.f)
+			return fail(o.out, errno);
+		t.raw = true;
+	}
+	if (o.perfetto && !(t.pf = perfetto_open(o.perfetto)))
+		return fail(o.perfetto, errno);
+	err = trace_open(&tr, &o, a.events, ids, nr_ids);
+	if (err) {
+		filter_free(flt);
+		return err;
+	}
+	cli_signals(o.flight);
+	t0 = cli_now();
+	/* Always: scripts wait for this line to know the events are on. */
+	fprintf(stderr, "logbuf: tracing %s%s%s%s; Ctrl-C to stop\n",
+		argv[optind], o.per_cpu ? " (a ring per CPU)" : "",
+		o.out ? " into the file" : "",
+		o.flight ? " as a flight recorder (the last bytes on SIGUSR1 "
+			   "and at exit)" : "");
+	err = trace_loop(&tr, &t, &o, t0, &prev);
+	if (err)
+		return err;
+	/* Stop the sources, then take what they committed before. */
+	a.events = 0;
+	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
+	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae);
+	filter_free(flt);	/* detached: the instance can go */
+	err = o.flight ? flight_dump(&tr, &t, o.flight) :
+			 trace_round(&tr, &t, &prev, true);
+	if (err)
+		return err;
+	late = tr.m ? merge_late(tr.m) : 0;
+	dropped = trace_close(&tr);
+	fflush(t.f);
+	secs = cli_now() - t0;
+	if (cli->json && !t.raw)
+		printf("{\"summary\":{\"events\":%" PRIu64 ",\"bytes\":%" PRIu64
+		       ",\"dropped\":%" PRIu64 ",\"rings\":%d,\"late\":%" PRIu64
+		       ",\"seconds\":%.3f}}\n", t.events, t.bytes, dropped,
+		       tr.nr, late, secs);
+	else
+		fprintf(stderr, "logbuf: %" PRIu64 " events, %" PRIu64
+			" bytes, %" PRIu64 " dropped by %s, %.0f events/s "
+			"over %.2f s\n", t.events, t.bytes, dropped,
+			tr.nr > 1 ? "the rings" : "this ring",
+			t.events / secs, secs);
+	if (late)
+		fprintf(stderr, "logbuf: %" PRIu64 " events printed out of "
+			"timestamp order (committed more than a round late)\n",
+			late);
+	if (t.pf) {
+		err = perfetto_close(t.pf);
+		if (err)
+			return fail(o.perfetto, -err);
+	}
+	if (t.raw && fclose(t.f))
+		return fail(o.out, errno);
+	return 0;
+}
