@@ -45,21 +45,9 @@ PUBLIC_HDRS	:= logbuf.h logbuf/atomic.h logbuf/proto.h logbuf/overwrite.h \
 WFLAGS	:= -Wall -Wextra -Werror
 # The library's headers, the protocol both sides compile, the ABI.
 INCS	:= -Ilib/include -Iinclude -Iinclude/uapi
-TFLAGS	:= -std=gnu11 $(WFLAGS) -Wno-unused-parameter -Wno-sign-compare \
-	   -D_GNU_SOURCE $(INCS) -I$(HARNESS) -Iselftests/kmod
 HDRS	:= $(wildcard lib/include/*.h lib/include/logbuf/*.h include/logbuf/*.h \
-		      include/uapi/linux/*.h \
-		      selftests/common/*.h selftests/kmod/*.h)
+		      include/uapi/linux/*.h)
 
-LIB_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
-		   trace_test tracer_test
-KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
-		   recovery_test kcons_test kprod_test sink_test tp_test percpu_test \
-		   events_test flight_test preempt_test visibility_test \
-		   lifecycle_test hostile_test tevent_test collect_test
-TSAN_TESTS	:= stress_test chan_test ow_test tracer_test
-ASAN_TESTS	:= ring_test chan_test stress_test opts_test clock_test ow_test \
-		   trace_test tracer_test
 SANFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 FUZZ_SECONDS	?= 3600
@@ -78,61 +66,17 @@ $(B)/liblogbuf.a: lib
 $(HARNESS)/kselftest_harness.h:
 	scripts/ksrc-files.sh $(HARNESS)
 
-# Library tests, plain and under ThreadSanitizer (own library build).
-$(B)/tests/%: selftests/lib/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf.a -lpthread -lurcu-common
-
-# The decoder's test links liblogbuf-trace and its two libraries.
-$(B)/tests/trace_test: selftests/lib/trace_test.c $(HDRS) lib \
-		       $(HARNESS)/kselftest_harness.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TFLAGS) -o $@ $< $(B)/liblogbuf-trace.a \
-		$$(pkg-config --libs libtracefs libtraceevent)
-
 $(B)/tsan/liblogbuf.a: $(wildcard lib/src/*.c lib/src/*.h) $(HDRS)
 	$(MAKE) -C lib O=$(B)/tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread"
 
-$(B)/tsan/%: selftests/lib/%.c $(HDRS) $(B)/tsan/liblogbuf.a \
-	     $(HARNESS)/kselftest_harness.h
-	clang -O1 -g -fsanitize=thread $(TFLAGS) -o $@ $< \
-		$(B)/tsan/liblogbuf.a -lpthread -lurcu-common
-
-# The public header from C++: g++ at C++11, clang++ at C++17.
-CXXFLAGS_T	:= -O2 -g -Wall -Wextra -Werror $(INCS)
-$(B)/cxx/cxx11_test: selftests/cxx/cxx_test.cpp $(HDRS) lib
-	@mkdir -p $(dir $@)
-	g++ -std=c++11 $(CXXFLAGS_T) -o $@ $< $(B)/liblogbuf.a -lpthread
-
-$(B)/cxx/cxx17_clang_test: selftests/cxx/cxx_test.cpp $(HDRS) lib
-	@mkdir -p $(dir $@)
-	clang++ -std=c++17 $(CXXFLAGS_T) -o $@ $< $(B)/liblogbuf.a -lpthread
-
-# Library tests under AddressSanitizer + UBSan (own library build).
 $(B)/asan/liblogbuf.a: $(wildcard lib/src/*.c lib/src/*.h) $(HDRS)
 	$(MAKE) -C lib O=$(B)/asan CC=clang CFLAGS="$(SANFLAGS)"
-
-$(B)/asan/%: selftests/lib/%.c $(HDRS) $(B)/asan/liblogbuf.a \
-	     $(HARNESS)/kselftest_harness.h
-	clang $(SANFLAGS) $(TFLAGS) -o $@ $< $(B)/asan/liblogbuf.a \
-		-lpthread -lurcu-common
-
-$(B)/asan/trace_test: selftests/lib/trace_test.c $(HDRS) \
-		      $(B)/asan/liblogbuf.a $(HARNESS)/kselftest_harness.h
-	clang $(SANFLAGS) $(TFLAGS) -o $@ $< $(B)/asan/liblogbuf-trace.a \
-		$$(pkg-config --libs libtracefs libtraceevent)
-
-# The protocol against a lying peer: libFuzzer, ASan, UBSan, guard pages.
-$(B)/fuzz/ring_fuzz: selftests/fuzz/ring_fuzz.c lib/src/ring.c $(HDRS)
-	@mkdir -p $(dir $@)
-	clang $(SANFLAGS) -fsanitize=fuzzer -std=gnu11 $(WFLAGS) \
-		-Wno-sign-compare -D_GNU_SOURCE $(INCS) \
-		-o $@ selftests/fuzz/ring_fuzz.c lib/src/ring.c
 
 # A minute, as make check runs it; "make fuzz" runs FUZZ_SECONDS.  New
 # inputs go to build/fuzz/corpus; the committed seeds are read only.
 fuzz-short: FUZZ_SECONDS = 60
-fuzz fuzz-short: $(B)/fuzz/ring_fuzz
+fuzz fuzz-short: $(HARNESS)/kselftest_harness.h
+	+$(MAKE) -C selftests fuzz OUTPUT=$(B)/fuzz SANFLAGS="$(SANFLAGS)" CC=clang
 	@mkdir -p $(B)/fuzz/corpus
 	cd $(B)/fuzz && ./ring_fuzz -max_total_time=$(FUZZ_SECONDS) \
 		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
@@ -150,21 +94,22 @@ check-newest:
 bench-kernel:
 	scripts/bench-kernel.sh
 
-# Module selftests: run inside the virtme-ng guest.
-$(B)/selftests/%: selftests/kmod/%.c $(HDRS) lib $(HARNESS)/kselftest_harness.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TFLAGS) $(TEVFLAGS) -o $@ $< $(B)/liblogbuf.a \
-		-lpthread $(TEVLIBS)
-
-# events_test decodes what it receives as logbuf(1) does: libtraceevent.
-$(B)/selftests/events_test: TEVFLAGS = $(shell pkg-config --cflags libtracefs libtraceevent)
-$(B)/selftests/events_test: TEVLIBS = $(shell pkg-config --libs libtracefs libtraceevent)
-
-tests: $(LIB_TESTS:%=$(B)/tests/%) $(TSAN_TESTS:%=$(B)/tsan/%) \
-       $(ASAN_TESTS:%=$(B)/asan/%) $(B)/fuzz/ring_fuzz \
-       $(B)/cxx/cxx11_test $(B)/cxx/cxx17_clang_test \
-       $(KMOD_TESTS:%=$(B)/selftests/%) $(B)/selftests/fill_kcons tools \
-       examples
+# Every test program, from selftests/ (tests.mk lists them), each set in a
+# directory of its own: host tests plain, under TSan, under ASan + UBSan,
+# C++, the fuzzer, and the module's tests (run in the guests).  The tool's
+# and the examples' tests are scripts of selftests/; they run what
+# `make tools examples` builds.
+ST	:= $(MAKE) -C selftests LOGBUF=$(CURDIR)
+tests: lib tools examples $(HARNESS)/kselftest_harness.h \
+       $(B)/tsan/liblogbuf.a $(B)/asan/liblogbuf.a
+	+$(ST) host OUTPUT=$(B)/tests LIBOUT=$(B)
+	+$(ST) guest OUTPUT=$(B)/selftests LIBOUT=$(B)
+	+$(ST) cxx OUTPUT=$(B)/cxx LIBOUT=$(B)
+	+$(ST) tsan OUTPUT=$(B)/tsan LIBOUT=$(B)/tsan CC=clang \
+		SANFLAGS="-O1 -fsanitize=thread"
+	+$(ST) asan OUTPUT=$(B)/asan LIBOUT=$(B)/asan CC=clang \
+		SANFLAGS="$(SANFLAGS)"
+	+$(ST) fuzz OUTPUT=$(B)/fuzz CC=clang SANFLAGS="$(SANFLAGS)"
 
 # The examples, each as a user would build it (the headers and the static
 # library); the kernel module example builds with `make kmod`.

@@ -8,7 +8,9 @@
 #   3. static checks: module warning-free at W=1 on every kernel Debian has
 #      (6.1, 6.1 PREEMPT_RT, 6.12 with gcc-12 and with gcc-14, sid's newest
 #      with sid's gcc) and with clang (LLVM=1) on 6.1; sparse, checkpatch
-#   4. library tests on the host, a minute of fuzzing, the SPIN models
+#   4. library tests on the host, the selftests run from inside a kernel
+#      source tree (Debian's linux-source), a minute of fuzzing, the SPIN
+#      models
 #   5. module selftests and the examples in virtme-ng guests of the 6.1
 #      and 6.1 PREEMPT_RT kernels and of sid's newest booted preempt=full,
 #      as root and, for the hostile tests and the preemption test, as uid
@@ -70,13 +72,17 @@ checkpatch() {
 	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
 }
 
+# A list of selftests/tests.mk.
+tests_of() {
+	make -s -C selftests LOGBUF="$ROOT" "print-$1"
+}
+
 lib_tests() {
 	local t
-	for t in ring_test chan_test stress_test opts_test clock_test ow_test \
-		 trace_test tracer_test; do
+	for t in $(tests_of LIB_TESTS); do
 		frame "lib/$t" "$B/tests/$t"
 	done
-	for t in stress_test chan_test ow_test tracer_test; do
+	for t in $(tests_of TSAN_TESTS); do
 		TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/selftests/lib/tsan.supp" \
 			frame "tsan/$t" "$B/tsan/$t"
 	done
@@ -92,8 +98,7 @@ lib_tests() {
 	# windows: checks, not measurements).
 	single bench/build_and_check_records sh -c \
 		"make -s -C bench O='$B' all kernel && '$B/bench/seed_bench' --rounds 1 --secs 0.05 >/dev/null && '$B/bench/manycpu_model' --secs 0.02 >/dev/null"
-	for t in ring_test chan_test stress_test opts_test clock_test ow_test \
-		 trace_test tracer_test; do
+	for t in $(tests_of ASAN_TESTS); do
 		ASAN_OPTIONS="abort_on_error=0 exitcode=67" \
 		UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 exitcode=68" \
 			frame "asan/$t" "$B/asan/$t"
@@ -208,6 +213,7 @@ kmod_all() {
 	single kmod/sparse kmod_build "$KDIR" C=2
 	single checkpatch checkpatch
 	lib_tests
+	frame ksft/in_a_kernel_tree scripts/ksft-tree.sh "$B/linux-ksft"
 	single fuzz/ring_fuzz_60s fuzz_short
 	frame model/spin scripts/model-check.sh "$B/model"
 	vm_tests

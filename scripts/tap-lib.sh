@@ -18,16 +18,35 @@ frame() {	# name, command...: a test program's TAP, framed
 	echo "### END $name rc=$rc"
 }
 
+one_result() {	# name, exit status, output, the status that means skipped
+	local name=$1 rc=$2 out=$3 skip=$4
+	echo "### BEGIN $name"
+	echo "1..1"
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ "$rc" = 0 ]; then
+		echo "ok 1 $name"
+	elif [ "$rc" = "$skip" ]; then
+		echo "ok 1 $name # SKIP"
+	else
+		echo "not ok 1 $name"
+	fi
+	echo "### END $name rc=0"
+}
+
 single() {	# name, command...: a check with one result
 	local name=$1 out rc
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	echo "### BEGIN $name"
-	echo "1..1"
-	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
-	if [ $rc = 0 ]; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
-	echo "### END $name rc=0"
+	one_result "$name" "$rc" "$out" none
+}
+
+kselftest() {	# name, program: a kselftest program's exit status (4: skip)
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	one_result "$name" "$rc" "$out" 4
 }
 
 # Inside a TAP program: test number $tap_n + 1, named $1, is the command

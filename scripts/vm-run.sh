@@ -3,7 +3,7 @@
 #
 # Boot a kernel under virtme-ng (QEMU emulation, no KVM needed, no terminal)
 # and run scripts/vm-tests.sh in it with the modules already built in kmod/
-# and selftests/kmod/.  Prints the guest's framed TAP; a guest that did not
+# and kmod/tests/ (or those in $LOGBUF_MODULES).  Prints the guest's framed TAP; a guest that did not
 # boot or did not finish adds one failure.
 # Usage: vm-run.sh <kernel image> <memory> <timeout s> [VAR=value ...]
 set -u
@@ -31,6 +31,10 @@ else
 	tprod=$ROOT/kmod/tests/logbuf_testprod.ko
 	hello=$ROOT/examples/kmod_producer/logbuf_hello.ko
 fi
+# The guest's lists of tests: selftests/tests.mk's.
+for l in KMOD_TESTS NOBODY_TESTS TOOL_TESTS EXAMPLE_TESTS; do
+	echo "$l=\"$(make -s -C "$ROOT/selftests" LOGBUF="$ROOT" "print-$l")\""
+done >"$B/selftests.env"
 # The kernel's console (-v) goes to the console log too, errors and worse
 # only (loglevel=4): a guest that stalls says why there (hung tasks, soft
 # lockups, RCU stalls), even when its shared directory stopped taking
