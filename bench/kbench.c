@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kbench: logbuf's kernel paths against their peers, in one boot (run by
- * scripts/bench-kernel.sh inside a virtme-ng guest, as root, with the
+ * scripts/run/bench-kernel.sh inside a virtme-ng guest, as root, with the
  * module loaded).  Three comparisons:
  *
  *  syscall  kernel -> user.  1 or 2 threads call getpgid() in a loop; every

@@ -27,7 +27,7 @@
  *   - no record stays visible and undelivered for more than SLOW ticks
  *     (the bound the documentation states: one slow tick).
  *
- * Variant that must FAIL (scripts/model-check.sh):
+ * Variant that must FAIL (scripts/checks/model-check.sh):
  *   -DSLEEP_WHEN_ARMED  the drain sleeps for good once armed and empty, as
  *                       a doorbell with a barrier per record may.  A commit
  *                       whose producer does not ring (it loaded the flag

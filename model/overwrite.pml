@@ -21,7 +21,7 @@
  *   - no producer writes into its claim after ow_head passed it (a reader
  *     that checked the record would return a torn one).
  *
- * Variant that must FAIL (scripts/model-check.sh):
+ * Variant that must FAIL (scripts/checks/model-check.sh):
  *   -DOLD_PASS  the pass before the fix: it trusted what it read at ow_head
  *               without looking at the tail again, so a producer stopped
  *               between the stamp and the length read a newer lap's bytes

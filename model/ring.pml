@@ -16,7 +16,7 @@
  *   - the consumer never sleeps with a record waiting (no lost wake-up:
  *     it would block forever, an invalid end state).
  *
- * Variants, each of which must FAIL (scripts/model-check.sh):
+ * Variants, each of which must FAIL (scripts/checks/model-check.sh):
  *   -DOLD_BATCH  the batch of logbuf_consume() before the fix: it did not
  *                publish on the way and walked past one ring,
  *   -DNO_RECHECK the consumer sleeps without looking again after WAITING.

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every test logbuf has, listed once.  selftests/Makefile builds them, the
-# top Makefile's `make tests` asks it to, scripts/check.sh and the guest's
-# runner (scripts/vm-tests.sh) read these lists with
+# top Makefile's `make tests` asks it to, scripts/run/check.sh and the guest's
+# runner (scripts/run/vm-guest.sh) read these lists with
 # `make -s -C selftests print-<LIST>`.
 
 # On the host: the library's kselftest-harness tests (lib/)...

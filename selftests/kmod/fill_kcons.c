@@ -2,7 +2,7 @@
 /*
  * fill_kcons CAPACITY: make a kernel-consumer ring, fill it with 8-byte
  * records without ringing the doorbell, print its id and exit.  The last
- * close starts the kernel's final drain of the whole ring; scripts/vm-tests.sh
+ * close starts the kernel's final drain of the whole ring; scripts/run/vm-guest.sh
  * then tries rmmod while that drain runs.
  */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/logbuf as an unprivileged user and a lying peer would use it
- * (scripts/vm-tests.sh runs this as uid 65534).  Every test asserts that
+ * (scripts/run/vm-guest.sh runs this as uid 65534).  Every test asserts that
  * each call returns with a clean result (a record, an errno, POLLERR, a
  * broken ring), that no CPU is held from its tasks for more than 100 ms
  * (latency probes on every CPU), and the runner checks the kernel log, the

@@ -6,7 +6,7 @@
 # starts with LOGBUF_, _LOGBUF_, __logbuf_, logbuf_ (logbuf_emit) or
 # _UAPI_LINUX_LOGBUF.  Checked for C (gcc) and C++ (g++).  Prints TAP.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 base='#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>

@@ -7,14 +7,14 @@
 # against pipe() and the heap channel.  The table goes to stdout, the
 # numbers to build/bench-kernel.json.  Usage: bench-kernel.sh [kbench args]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 B=$ROOT/build
 
-# shellcheck source=scripts/tap-lib.sh
-. scripts/tap-lib.sh
+# shellcheck source=scripts/lib/tap-lib.sh
+. scripts/lib/tap-lib.sh
 
-scripts/deps.sh all || die "could not install the dependencies"
+scripts/setup/deps.sh all || die "could not install the dependencies"
 kver=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | grep -v -- -rt- | sort -V |
 	tail -n1)
 kver=${kver#/boot/vmlinuz-}

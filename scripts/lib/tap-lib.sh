@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by the check scripts and vm-tests.sh: framed TAP for
-# scripts/tap.awk.
+# Sourced by the check scripts and vm-guest.sh: framed TAP for
+# scripts/lib/tap.awk.
 
 die() {	# message: a set-up step failed; say so and count one failure
 	echo "logbuf: $*" >&2

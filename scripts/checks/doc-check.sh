@@ -6,7 +6,7 @@
 # own directive (kernel-doc) is accepted as it is; Debian's python3 and
 # python3-docutils do the parsing.  Prints TAP, one result per file.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 files=$(find Documentation -name '*.rst' | sort)
 echo "1..$(echo "$files" | wc -l)"
 i=0

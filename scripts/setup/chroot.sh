@@ -7,10 +7,10 @@
 # ${LOGBUF_CACHE:-/var/cache/logbuf}/<suite>.  Refreshed (apt-get upgrade)
 # when older than a week.  Prints the chroot's path last.
 #
-#   scripts/chroot.sh sid      the newest kernel (headers and image), sid's gcc
-#   scripts/chroot.sh trixie   trixie's 6.12 headers and gcc-14
+#   scripts/setup/chroot.sh sid      the newest kernel (headers and image), sid's gcc
+#   scripts/setup/chroot.sh trixie   trixie's 6.12 headers and gcc-14
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 suite=${1:?usage: chroot.sh <suite>}
 CACHE=${LOGBUF_CACHE:-/var/cache/logbuf}
 ROOTFS=$CACHE/$suite

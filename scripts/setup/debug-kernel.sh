@@ -9,9 +9,9 @@
 # ${LOGBUF_CACHE:-/var/cache/logbuf}/linux-6.1-debug, and rebuilt only when
 # the tarball or the option list below changes.
 #
-# Prints the tree's path last.  Usage: scripts/debug-kernel.sh
+# Prints the tree's path last.  Usage: scripts/setup/debug-kernel.sh
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 CACHE=${LOGBUF_CACHE:-/var/cache/logbuf}
 TREE=$CACHE/linux-6.1-debug
 
@@ -30,7 +30,7 @@ CONFIG_PERF_EVENTS=y CONFIG_BPF_SYSCALL=y CONFIG_MEMCG=y
 CONFIG_HIGH_RES_TIMERS=y CONFIG_KASAN_VMALLOC=y
 CONFIG_SYNTH_EVENTS=y CONFIG_HIST_TRIGGERS=y"
 
-scripts/deps.sh debug >&2
+scripts/setup/deps.sh debug >&2
 
 tarball=$(ls /usr/src/linux-source-6.1.tar.xz)
 want=$(printf '%s\n%s\n' "$(stat -c '%s %Y' "$tarball")" "$ITEMS" |

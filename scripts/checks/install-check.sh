@@ -5,17 +5,17 @@
 # C and C++ built only with `pkg-config --cflags --libs liblogbuf` (shared,
 # and --static), run against the installed liblogbuf.so.0, the installed
 # command; then make uninstall leaves nothing behind.  Prints TAP.
-# Usage: scripts/install-check.sh <scratch dir>
+# Usage: scripts/checks/install-check.sh <scratch dir>
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 S=$(realpath -m "${1:-build/install-check}")
 rm -rf "$S"
 mkdir -p "$S"
 STAGE=$S/root
 PREFIX=/usr/local
-# shellcheck source=scripts/tap-lib.sh
-. scripts/tap-lib.sh
+# shellcheck source=scripts/lib/tap-lib.sh
+. scripts/lib/tap-lib.sh
 t() { tap_check "$@"; }
 pc() {
 	PKG_CONFIG_SYSROOT_DIR=$STAGE \
@@ -74,6 +74,6 @@ t man_pages_installed sh -c "test \$(ls $STAGE$PREFIX/share/man/man3/logbuf_*.3 
 	MANPATH=$STAGE$PREFIX/share/man MANWIDTH=80 man 3 logbuf_claim | grep -q 'claim space for one record' &&
 	MANPATH=$STAGE$PREFIX/share/man man 7 logbuf >/dev/null &&
 	MANPATH=$STAGE$PREFIX/share/man man 1 logbuf >/dev/null"
-t man_check scripts/man-check.sh "$STAGE$PREFIX/share/man"
+t man_check scripts/checks/man-check.sh "$STAGE$PREFIX/share/man"
 t uninstall make -s uninstall DESTDIR="$STAGE" PREFIX=$PREFIX
 t nothing_left sh -c "test -z \"\$(find $STAGE -type f -o -type l)\""

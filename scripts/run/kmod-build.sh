@@ -5,12 +5,12 @@
 # sources (the tree's own kmod/ is left alone), against the kernel tree
 # <kdir>, and copy the .ko files to <out dir>.  Fails, and prints the build's
 # tail, on any warning or error (modpost's included).  With LOGBUF_CHROOT
-# set, builds inside that chroot (scripts/chroot.sh) with its compiler;
+# set, builds inside that chroot (scripts/setup/chroot.sh) with its compiler;
 # <kdir> is then a path inside it.  Extra arguments go to make (LLVM=1).
 # Prints the compiler first.
 # Usage: kmod-build.sh <out dir> <kdir> [make args...]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out=$1 kdir=$2
 shift 2
 R=${LOGBUF_CHROOT:-}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: every test logbuf has.
-#   1. install what is missing (scripts/deps.sh all)
+#   1. install what is missing (scripts/setup/deps.sh all)
 #   2. build the library, its tests (plain, ThreadSanitizer, ASan + UBSan),
 #      the fuzzer, the module
 #   3. static checks: module warning-free at W=1 on every kernel Debian has
@@ -18,18 +18,18 @@
 #   6. the Debian packages (make deb, lintian) installed in a 6.1 guest:
 #      DKMS builds the module, modprobe loads it, the tool and a pkg-config
 #      program run (beside the guests of 5: two lanes, one host core each)
-# and ends with the line "N passed, N failed, N skipped" of scripts/tap.awk.
+# and ends with the line "N passed, N failed, N skipped" of scripts/lib/tap.awk.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 B=$ROOT/build
 LOG=$B/check.log
 KSRC=$B/ksrc
 
-# shellcheck source=scripts/tap-lib.sh
-. scripts/tap-lib.sh
+# shellcheck source=scripts/lib/tap-lib.sh
+. scripts/lib/tap-lib.sh
 
-scripts/deps.sh all || die "could not install the dependencies"
+scripts/setup/deps.sh all || die "could not install the dependencies"
 mkdir -p "$B"
 : >"$LOG"
 
@@ -88,11 +88,11 @@ lib_tests() {
 	done
 	frame cxx/gxx_cxx11 "$B/cxx/cxx11_test"
 	frame cxx/clangxx_cxx17 "$B/cxx/cxx17_clang_test"
-	frame header/names scripts/header-check.sh
-	frame docs/rst scripts/doc-check.sh
-	frame install/check scripts/install-check.sh "$B/install-check"
-	frame man/pages scripts/man-check.sh "$B/man"
-	frame cli/conventions scripts/cli-check.sh "$B/tools/logbuf"
+	frame header/names scripts/checks/header-check.sh
+	frame docs/rst scripts/checks/doc-check.sh
+	frame install/check scripts/checks/install-check.sh "$B/install-check"
+	frame man/pages scripts/checks/man-check.sh "$B/man"
+	frame cli/conventions scripts/checks/cli-check.sh "$B/tools/logbuf"
 	# The benchmarks build, the seed workload's consumer finds every
 	# record well-formed, and the many-CPU model's books balance (short
 	# windows: checks, not measurements).
@@ -122,7 +122,7 @@ fuzz_short() {
 vm_suite() {
 	local image=$1 mods=$2 prefix=$3
 	shift 3
-	LOGBUF_MODULES=$mods scripts/vm-run.sh "$image" 2G 1500 "$@" |
+	LOGBUF_MODULES=$mods scripts/run/vm-run.sh "$image" 2G 1500 "$@" |
 		sed "s,^\(### \(BEGIN\|END\)\) ,\1 $prefix/,"
 }
 
@@ -148,7 +148,7 @@ vm_lane_a() {
 			single "$v/modules" false
 		fi
 	done
-	R=$(scripts/chroot.sh sid 2>/dev/null | tail -n1)
+	R=$(scripts/setup/chroot.sh sid 2>/dev/null | tail -n1)
 	v=$(ls "$R/lib/modules" 2>/dev/null | sort -V | tail -n1)
 	if [ -z "$v" ] || [ ! -f "$R/boot/vmlinuz-$v" ] ||
 	   [ ! -f "$B/kmod-$v/logbuf.ko" ]; then
@@ -163,7 +163,7 @@ vm_lane_a() {
 }
 
 vm_lane_b() {
-	scripts/pkg-check.sh "/boot/vmlinuz-$kver"
+	scripts/run/pkg-check.sh "/boot/vmlinuz-$kver"
 }
 
 vm_tests() {
@@ -185,17 +185,17 @@ kmod_all() {
 	for kdir in /usr/src/linux-headers-6.*-amd64; do
 		[ -d "$kdir" ] || continue
 		v=${kdir#/usr/src/linux-headers-}
-		single "kmod/W=1/$v" scripts/kmod-build.sh "$B/kmod-$v" "$kdir"
+		single "kmod/W=1/$v" scripts/run/kmod-build.sh "$B/kmod-$v" "$kdir"
 	done
-	R=$(scripts/clang-kernel.sh 2>"$B/clang-kernel.log" | tail -n1)
+	R=$(scripts/setup/clang-kernel.sh 2>"$B/clang-kernel.log" | tail -n1)
 	if [ -n "$R" ]; then
-		single kmod/LLVM=1/6.1 scripts/kmod-build.sh "$B/kmod-clang" \
+		single kmod/LLVM=1/6.1 scripts/run/kmod-build.sh "$B/kmod-clang" \
 			"$R" LLVM=1
 	else
 		single kmod/LLVM=1/6.1 sh -c "tail -n 20 '$B/clang-kernel.log'; false"
 	fi
 	for suite in trixie sid; do
-		R=$(scripts/chroot.sh $suite 2>"$B/chroot-$suite.log" | tail -n1)
+		R=$(scripts/setup/chroot.sh $suite 2>"$B/chroot-$suite.log" | tail -n1)
 		if [ -z "$R" ]; then
 			single "kmod/W=1/$suite" sh -c "tail -n 20 '$B/chroot-$suite.log'; false"
 			continue
@@ -203,7 +203,7 @@ kmod_all() {
 		v=$(ls "$R/usr/src" | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' |
 			sort -V | tail -n1)
 		single "kmod/W=1/$v" env LOGBUF_CHROOT="$R" \
-			scripts/kmod-build.sh "$B/kmod-$v" "/usr/src/linux-headers-$v"
+			scripts/run/kmod-build.sh "$B/kmod-$v" "/usr/src/linux-headers-$v"
 	done
 }
 
@@ -213,14 +213,14 @@ kmod_all() {
 	single kmod/sparse kmod_build "$KDIR" C=2
 	single checkpatch checkpatch
 	lib_tests
-	frame ksft/in_a_kernel_tree scripts/ksft-tree.sh "$B/linux-ksft"
+	frame ksft/in_a_kernel_tree scripts/run/ksft-tree.sh "$B/linux-ksft"
 	single fuzz/ring_fuzz_60s fuzz_short
-	frame model/spin scripts/model-check.sh "$B/model"
+	frame model/spin scripts/checks/model-check.sh "$B/model"
 	vm_tests
 } 2>&1 | tee "$LOG" | grep -av '^#  *\(RUN\|OK\) '
 
-awk -f scripts/tap.awk "$LOG" | tail -n 1 >"$B/summary"
-awk -f scripts/tap.awk "$LOG" | grep '^# ' || true
+awk -f scripts/lib/tap.awk "$LOG" | tail -n 1 >"$B/summary"
+awk -f scripts/lib/tap.awk "$LOG" | grep '^# ' || true
 echo "# make check took $((SECONDS / 60)) min $((SECONDS % 60)) s (budget: 30 min)"
 cat "$B/summary"
 grep -q ' 0 failed' "$B/summary"

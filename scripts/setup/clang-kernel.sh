@@ -9,9 +9,9 @@
 # modpost; `make modules_prepare` only, under a minute, once; cached outside
 # the clone in ${LOGBUF_CACHE:-/var/cache/logbuf}/linux-6.1-clang.
 #
-# Prints the tree's path last.  Usage: scripts/clang-kernel.sh
+# Prints the tree's path last.  Usage: scripts/setup/clang-kernel.sh
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 CACHE=${LOGBUF_CACHE:-/var/cache/logbuf}
 TREE=$CACHE/linux-6.1-clang
 

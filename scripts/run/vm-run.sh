@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot a kernel under virtme-ng (QEMU emulation, no KVM needed, no terminal)
-# and run scripts/vm-tests.sh in it with the modules already built in kmod/
+# and run scripts/run/vm-guest.sh in it with the modules already built in kmod/
 # and kmod/tests/ (or those in $LOGBUF_MODULES).  Prints the guest's framed TAP; a guest that did not
 # boot or did not finish adds one failure.
 # Usage: vm-run.sh <kernel image> <memory> <timeout s> [VAR=value ...]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 B=$ROOT/build
 image=$1 mem=$2 limit=$3
@@ -51,7 +51,7 @@ done >"$B/selftests.env"
 timeout "$limit" vng --disable-kvm -r "$image" --cpus 2 --memory "$mem" \
 	-v --append loglevel=4 ${LOGBUF_VNG_OPTS:-} \
 	--rwdir="/tmp/logbuf-out=$B" --exec \
-	"LOGBUF_VM_NAME=$name $* $ROOT/scripts/vm-tests.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
+	"LOGBUF_VM_NAME=$name $* $ROOT/scripts/run/vm-guest.sh $B $mods/logbuf.ko $sink $tprod $hello /tmp/logbuf-out" \
 	"--qemu-opts=-accel tcg,thread=single" \
 	</dev/null >"$B/$name-console.log" 2>&1
 rc=$?

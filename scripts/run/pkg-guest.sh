@@ -10,8 +10,8 @@
 set -u
 DEB=$1 VERSION=$2 SRC=$3 OUT=${4:-}
 
-# shellcheck source=scripts/tap-lib.sh
-. "$(dirname "$0")/tap-lib.sh"
+# shellcheck source=scripts/lib/tap-lib.sh
+. "$(dirname "$0")/../lib/tap-lib.sh"
 [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ] &&
 	tee_self "$OUT" pkg-guest.log "$0" "$@"
 export DEBIAN_FRONTEND=noninteractive

@@ -3,12 +3,12 @@
 #
 # Runs inside the virtme-ng guest: load the module, run the selftests, try
 # the unload, and check the kernel log and taint.  Output: framed TAP for
-# scripts/tap.awk, on stdout and, if given, in <out dir>/vm-guest.log (the
+# scripts/lib/tap.awk, on stdout and, if given, in <out dir>/vm-guest.log (the
 # console can lose its tail when the guest powers off).
-# Usage: vm-tests.sh <build dir> <logbuf.ko> <testsink.ko> <testprod.ko>
+# Usage: vm-guest.sh <build dir> <logbuf.ko> <testsink.ko> <testprod.ko>
 #                    <logbuf_hello.ko> [<out dir>]
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=$1
 KO=$2
 SINK=$3
@@ -16,8 +16,8 @@ TPROD=$4
 HELLO=$5
 OUT=${6:-}
 
-# shellcheck source=scripts/tap-lib.sh
-. "$(dirname "$0")/tap-lib.sh"
+# shellcheck source=scripts/lib/tap-lib.sh
+. "$(dirname "$0")/../lib/tap-lib.sh"
 # Log names: $LOGBUF_VM_NAME (vm-run.sh's; guests may run side by side).
 NAME=${LOGBUF_VM_NAME:-vm}
 [ -n "$OUT" ] && [ -z "${LOGBUF_VM_LOGGING:-}" ] &&

@@ -7,12 +7,12 @@
 # command, and dump (text and --json) of
 # a file in the format trace -o writes.  Prints TAP.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 T=${1:-build/tools/logbuf}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-# shellcheck source=scripts/tap-lib.sh
-. scripts/tap-lib.sh
+# shellcheck source=scripts/lib/tap-lib.sh
+. scripts/lib/tap-lib.sh
 t() { tap_check "$@"; }
 status() {	# expected status, command...: and its stderr says why
 	local want=$1

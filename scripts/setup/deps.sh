@@ -3,14 +3,14 @@
 #
 # Install what logbuf needs on a Debian 12 (bookworm) machine, idempotently.
 #
-#   scripts/deps.sh lib      compilers, liburcu, ck, kernel-source harness
-#   scripts/deps.sh kmod     + kernel image/headers 6.1, qemu, virtme-ng
-#   scripts/deps.sh all      + 6.12 headers/image from bookworm-backports,
+#   scripts/setup/deps.sh lib      compilers, liburcu, ck, kernel-source harness
+#   scripts/setup/deps.sh kmod     + kernel image/headers 6.1, qemu, virtme-ng
+#   scripts/setup/deps.sh all      + 6.12 headers/image from bookworm-backports,
 #                            the PREEMPT_RT 6.1 kernel, what the clang
 #                            (LLVM=1) tree and the chroots of other suites
 #                            need, DKMS and Debian packaging, spin
-#   scripts/deps.sh debug    + what building a kernel needs (check-debug)
-#   scripts/deps.sh bench    lib + the peers make bench measures (spdlog,
+#   scripts/setup/deps.sh debug    + what building a kernel needs (check-debug)
+#   scripts/setup/deps.sh bench    lib + the peers make bench measures (spdlog,
 #                            LTTng-UST and its session daemon)
 #
 # As root it runs apt-get; otherwise it prints the apt-get line and fails.

@@ -20,7 +20,7 @@ done
 [ -n "$have" ] && exit 0
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | head -n1)
 if [ -z "$tarball" ]; then
-	echo "logbuf: no /usr/src/linux-source-*.tar.xz; run scripts/deps.sh" >&2
+	echo "logbuf: no /usr/src/linux-source-*.tar.xz; run scripts/setup/deps.sh" >&2
 	exit 1
 fi
 tmp=$(mktemp -d)

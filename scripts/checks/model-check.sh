@@ -4,9 +4,9 @@
 # Check the SPIN models of model/: each must verify with no error, and each
 # variant that models a defect (the code before its fix, or a step left out)
 # must fail, so that the models are known to be able to fail.  Prints TAP.
-# Usage: scripts/model-check.sh <work dir>
+# Usage: scripts/checks/model-check.sh <work dir>
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 W=${1:-build/model}
 mkdir -p "$W"

@@ -4,12 +4,12 @@
 # The man pages: one per public function of liblogbuf, rendered from the
 # kernel-doc comments of lib/include/logbuf.h by the kernel's kernel-doc
 # (extracted into build/ksrc), into section 3; and the hand-written
-# logbuf(1) and logbuf(7) from man/.  Usage: scripts/man-gen.sh <out dir>
+# logbuf(1) and logbuf(7) from man/.  Usage: scripts/run/man-gen.sh <out dir>
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out=${1:-build/man}
 KDOC=build/ksrc/kernel-doc
-[ -f "$KDOC" ] || scripts/ksrc-files.sh build/ksrc
+[ -f "$KDOC" ] || scripts/setup/ksrc-files.sh build/ksrc
 version=$(sed -n 's/^#define LOGBUF_VERSION_STRING\t"\(.*\)"/\1/p' \
 	include/logbuf/version.h)
 date=$(git log -1 --format=%cs -- lib/include/logbuf.h 2>/dev/null || true)

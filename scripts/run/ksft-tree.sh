@@ -9,7 +9,7 @@
 # (no /dev/logbuf here; the guests run them).  Prints kselftest's TAP.
 # Usage: ksft-tree.sh <dir>
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 out=$1
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | head -n1)
