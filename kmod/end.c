@@ -153,50 +153,6 @@ static long logbuf_doorbell(struct logbuf_end *end)
 	return 0;
 }
 
-/**
- * logbuf_copy_in() - copy a size-prefixed ioctl struct from user space
- * @karg: the kernel's struct, @ksize bytes.
- * @ksize: its size.
- * @uarg: the caller's struct; its first __u32 is the size it knows.
- * @min: the oldest size the ABI accepts.
- *
- * An older, shorter struct reads as zero beyond its end; a newer, longer
- * one is accepted if the bytes we do not know are zero.
- *
- * Return: 0, -EFAULT, -EINVAL (size below @min), -E2BIG (size above a page,
- * or non-zero bytes we do not know).
- */
-long logbuf_copy_in(void *karg, size_t ksize, void __user *uarg, u32 min)
-{
-	u32 usize;
-
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < min)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(karg, ksize, uarg, usize);
-}
-
-/*
- * Copy a size-prefixed output struct: the caller says how much it knows
- * (at least @min bytes), gets min(its size, ours), and learns our size
- * through the size field.
- */
-long logbuf_copy_out(void __user *uarg, void *karg, u32 ksize, u32 min)
-{
-	u32 usize;
-
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < min)
-		return -EINVAL;
-	usize = min_t(u32, usize, ksize);
-	*(u32 *)karg = usize;
-	return copy_to_user(uarg, karg, usize) ? -EFAULT : 0;
-}
-
 static long logbuf_stats(struct logbuf_end *end, void __user *uarg)
 {
 	struct logbuf_kring *r = end->ring;
@@ -260,11 +216,11 @@ static long logbuf_end_ioctl(struct file *file, unsigned int cmd,
 	case LOGBUF_IOC_ATTACH:
 		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
 			return -EOPNOTSUPP;
-		return logbuf_tp_ioctl(end->ring, uarg);
+		return logbuf_tp_ioctl(end, uarg);
 	case LOGBUF_IOC_ATTACH_EVENTS:
 		if (end->role != LOGBUF_ROLE_CONS || !end->ring->kp)
 			return -EOPNOTSUPP;
-		return logbuf_evsrc_ioctl(end->ring, uarg);
+		return logbuf_evsrc_ioctl(end, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -276,8 +232,8 @@ static int logbuf_end_release(struct inode *inode, struct file *file)
 
 	/* Nobody reads a kernel-producer ring any more: stop its sources. */
 	if (end->role == LOGBUF_ROLE_CONS && end->ring->kp) {
-		logbuf_tp_detach_all(end->ring);
-		logbuf_evsrc_detach(end->ring);
+		logbuf_tp_detach_all(&end->src);
+		logbuf_evsrc_detach(&end->src);
 	}
 	/* Each end is one file: its release is the last close of that end. */
 	logbuf_kring_set_state(end->ring, end->role == LOGBUF_ROLE_PROD ?
@@ -291,7 +247,7 @@ static int logbuf_end_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static const struct file_operations logbuf_end_fops = {
+const struct file_operations logbuf_end_fops = {
 	.owner		= THIS_MODULE,
 	.mmap		= logbuf_end_mmap,
 	.poll		= logbuf_end_poll,
@@ -300,34 +256,6 @@ static const struct file_operations logbuf_end_fops = {
 	.release	= logbuf_end_release,
 	.llseek		= noop_llseek,
 };
-
-/**
- * logbuf_end_kprod_get() - the ring whose consumer end @fd is, if the kernel
- *	produces into it
- * @fd: a file descriptor of the caller.
- *
- * Return: the ring with a reference held (logbuf_kring_put() it), or an
- * ERR_PTR: -EBADF for no such file, -EINVAL for a file that is not the
- * consumer end of a kernel-producer ring.
- */
-struct logbuf_kring *logbuf_end_kprod_get(int fd)
-{
-	struct logbuf_kring *r = ERR_PTR(-EINVAL);
-	struct file *file = fget(fd);
-	struct logbuf_end *end;
-
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (file->f_op == &logbuf_end_fops) {
-		end = file->private_data;
-		if (end->role == LOGBUF_ROLE_CONS && end->ring->kp) {
-			r = end->ring;
-			kref_get(&r->ref);
-		}
-	}
-	fput(file);
-	return r;
-}
 
 /**
  * logbuf_end_file() - make the file of one end; it takes a ring reference

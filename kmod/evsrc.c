@@ -218,14 +218,14 @@ static int logbuf_evsrc_file(struct logbuf_evctx *ctx, const char *instance,
 	return 0;
 }
 
-/* Detach every event from @r (detach, or its consumer end's release). */
-void logbuf_evsrc_detach(struct logbuf_kring *r)
+/* Detach every event of @ks (detach, or its consumer end's release). */
+void logbuf_evsrc_detach(struct logbuf_ksrc *ks)
 {
 	struct logbuf_evsrc *src;
 
 	mutex_lock(&logbuf_evsrc_lock);
-	src = r->evsrc;
-	r->evsrc = NULL;
+	src = ks->evsrc;
+	ks->evsrc = NULL;
 	mutex_unlock(&logbuf_evsrc_lock);
 	if (src)
 		logbuf_evsrc_free(src);
@@ -355,7 +355,7 @@ static int logbuf_evsrc_pid(s32 pid, pid_t *global)
 /**
  * logbuf_evsrc_ioctl() - LOGBUF_IOC_ATTACH_EVENTS on a kernel-producer
  *	consumer end
- * @r: the ring.
+ * @end: the consumer end; the events are its own (@end->src).
  * @uarg: struct logbuf_attach_events.
  *
  * Return: 0; -EPERM without CAP_PERFMON or CAP_SYS_ADMIN; -EBUSY if
@@ -368,8 +368,9 @@ static int logbuf_evsrc_pid(s32 pid, pid_t *global)
  * for an instance name of LOGBUF_INSTANCE_MAX bytes or more; -ESRCH,
  * -EBADF, -EFAULT, -ENOMEM.
  */
-long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
+long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 {
+	struct logbuf_kring *r = end->ring;
 	struct logbuf_attach_events a;
 	struct logbuf_evsrc *src;
 	char *instance = NULL;
@@ -387,7 +388,7 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 	if (a.__reserved || a.tgid < 0 || a.tid < 0)
 		return -EINVAL;
 	if (!a.nr_ids) {
-		logbuf_evsrc_detach(r);
+		logbuf_evsrc_detach(&end->src);
 		return 0;
 	}
 	if (a.nr_ids > LOGBUF_EVENTS_MAX)
@@ -422,7 +423,7 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 	}
 	/* One attachment per ring; counters are made under the lock. */
 	mutex_lock(&logbuf_evsrc_lock);
-	if (r->evsrc) {
+	if (end->src.evsrc) {
 		err = -EBUSY;
 		goto out;
 	}
@@ -439,7 +440,7 @@ long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg)
 		err = PTR_ERR_OR_ZERO(src);
 	}
 	if (!err)
-		r->evsrc = src;
+		end->src.evsrc = src;
 out:
 	mutex_unlock(&logbuf_evsrc_lock);
 	free_cpumask_var(mask);

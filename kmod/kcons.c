@@ -59,7 +59,7 @@ static void logbuf_deliver(struct logbuf_kring *r, struct logbuf_kcons *kc,
 			   const void *data, u32 len)
 {
 	if (kc->tr.tracer)
-		logbuf_tracer_record(r, &kc->tr, data, len);
+		kc->tr.ops->record(r, &kc->tr, data, len);
 	else if (kc->ops)
 		kc->ops->record(kc->priv, r->id, data, len);
 	else
@@ -268,7 +268,7 @@ void logbuf_kcons_kick(struct logbuf_kring *r)
 
 	if (r->kc->tr.tracer) {
 		/* A tracer's ring: the tracer's tick drains it, now. */
-		logbuf_tracer_kick(r->kc->tr.tracer);
+		r->kc->tr.ops->kick(r->kc->tr.tracer);
 		return;
 	}
 
@@ -306,7 +306,7 @@ int logbuf_kcons_new(struct logbuf_kring *r)
 void logbuf_kcons_free(struct logbuf_kring *r)
 {
 	if (r->kc && r->kc->tr.tracer)
-		logbuf_tracer_put(r->kc->tr.tracer);
+		r->kc->tr.ops->put(r->kc->tr.tracer);
 	kfree(r->kc);
 }
 

@@ -108,7 +108,7 @@ static void logbuf_kprod_broken(struct logbuf_kring *r)
 
 /**
  * logbuf_reserve() - reserve space for a record in a kernel-producer ring
- * @r: the ring (from logbuf_ring_get()).
+ * @r: the ring (from logbuf_kring_get()).
  * @len: payload bytes, 1 .. capacity / 2 - 8 (- 16 in overwrite rings).
  * @c: out: the reservation, for logbuf_submit() or logbuf_discard().
  *
@@ -264,14 +264,14 @@ int logbuf_output(struct logbuf_kring *r, const void *data, u32 len,
 EXPORT_SYMBOL_GPL(logbuf_output);
 
 /**
- * logbuf_ring_get() - find a kernel-producer ring by id and hold it
+ * logbuf_kring_get() - find a kernel-producer ring by id and hold it
  * @ring_id: the ring's id (LOGBUF_IOC_INFO).
  *
  * Context: process context.
  * Return: the ring, or NULL if there is none or the kernel does not produce
- * into it.  Release with logbuf_ring_put().
+ * into it.  Release with logbuf_kring_put().
  */
-struct logbuf_kring *logbuf_ring_get(u64 ring_id)
+struct logbuf_kring *logbuf_kring_get(u64 ring_id)
 {
 	struct logbuf_kring *r = logbuf_kring_find(ring_id);
 
@@ -281,17 +281,4 @@ struct logbuf_kring *logbuf_ring_get(u64 ring_id)
 	}
 	return r;
 }
-EXPORT_SYMBOL_GPL(logbuf_ring_get);
-
-/**
- * logbuf_ring_put() - release a ring from logbuf_ring_get()
- * @r: the ring, or NULL.
- *
- * Context: process context.
- */
-void logbuf_ring_put(struct logbuf_kring *r)
-{
-	if (r)
-		logbuf_kring_put(r);
-}
-EXPORT_SYMBOL_GPL(logbuf_ring_put);
+EXPORT_SYMBOL_GPL(logbuf_kring_get);

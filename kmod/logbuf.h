@@ -42,9 +42,6 @@ struct logbuf_evsrc;
  * @lost: bytes the kernel consumer gave up on dead claims.
  * @kc: the kernel consumer, for LOGBUF_CREATE_KERNEL_CONS rings.
  * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
- * @tp_events: LOGBUF_EV_* tracepoint sources attached (under their lock).
- * @tp_set: the rings they write into (under the same lock).
- * @evsrc: trace events attached by id (evsrc.c; under its lock).
  * @user: the creator's user, whose RLIMIT_MEMLOCK the pages are charged
  *	to (NULL when the creator had CAP_IPC_LOCK: not charged).
  * @owner: the creator's uid: who sees the ring in
@@ -52,6 +49,8 @@ struct logbuf_evsrc;
  *	namespace).
  * @uid: @owner in the initial user namespace, for the trace event.
  * @creator: the creator process (a reference), for the same listing.
+ * @ends_free: frees what the layer above hung on the ring (@kc, @kp),
+ *	called once by the last put (kends.c sets it).
  * @rcu: frees the struct after lookups by id are done with it.
  */
 struct logbuf_kring {
@@ -74,31 +73,51 @@ struct logbuf_kring {
 	atomic64_t lost;
 	struct logbuf_kcons *kc;
 	struct logbuf_kprod *kp;
-	u32 tp_events;
-	struct logbuf_set *tp_set;
-	struct logbuf_evsrc *evsrc;
 	struct user_struct *user;
 	kuid_t owner;
 	u32 uid;
 	struct pid *creator;
+	void (*ends_free)(struct logbuf_kring *r);
 	struct rcu_head rcu;
+};
+
+/**
+ * struct logbuf_ksrc - the event sources attached through a consumer end
+ * @tp_events: LOGBUF_EV_* tracepoint sources attached (tpsrc.c; under its
+ *	lock).
+ * @tp_set: the rings they write into (under the same lock).
+ * @evsrc: trace events attached by id (evsrc.c; under its lock).
+ *
+ * They live and die with the end that attached them: its release
+ * detaches them (logbuf_end_release()).
+ */
+struct logbuf_ksrc {
+	u32 tp_events;
+	struct logbuf_set *tp_set;
+	struct logbuf_evsrc *evsrc;
 };
 
 /**
  * struct logbuf_end - one end of a ring, the private data of its file
  * @ring: the ring.
  * @role: LOGBUF_ROLE_PROD or LOGBUF_ROLE_CONS.
+ * @src: what a kernel-producer ring's consumer end attached.
  */
 struct logbuf_end {
 	struct logbuf_kring *ring;
 	u32 role;
+	struct logbuf_ksrc src;
 };
 
 extern unsigned long logbuf_max_capacity;
 extern struct workqueue_struct *logbuf_wq;
 extern const struct attribute_group *logbuf_dev_groups[];
 
-struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends);
+/* ring.c: the ring itself, the bottom layer. */
+struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags);
+void logbuf_kring_add_state(struct logbuf_kring *r, u32 kbits, u32 ubits);
+int logbuf_kring_publish(struct logbuf_kring *r);
+void logbuf_kring_discard(struct logbuf_kring *r);
 struct logbuf_kring *logbuf_kring_find(u64 id);
 void logbuf_kring_put(struct logbuf_kring *r);
 void logbuf_kring_set_state(struct logbuf_kring *r, u32 bits);
@@ -106,17 +125,45 @@ bool logbuf_kring_test_clear_waiting(struct logbuf_kring *r);
 void logbuf_kring_set_waiting(struct logbuf_kring *r);
 int logbuf_kring_ready(struct logbuf_kring *r);
 
-struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
-struct logbuf_kring *logbuf_end_kprod_get(int fd);
+/* kends.c: a ring with its kernel ends, published. */
+struct logbuf_kring *logbuf_kring_create(u64 capacity, u32 flags, u32 kends);
+
+/* uarg.c: size-versioned ioctl structs, for every ioctl. */
 long logbuf_copy_in(void *karg, size_t ksize, void __user *uarg, u32 min);
 long logbuf_copy_out(void __user *uarg, void *karg, u32 ksize, u32 min);
 
+/* end.c: the end files user space holds. */
+extern const struct file_operations logbuf_end_fops;
+struct file *logbuf_end_file(struct logbuf_kring *r, u32 role, int flags);
+
 enum logbuf_drain_next { DRAIN_MORE, DRAIN_IDLE, DRAIN_DONE, DRAIN_BROKEN };
+
+struct logbuf_tracer;
+struct logbuf_tracer_ring_ctx;
+
+/**
+ * struct logbuf_drain_ops - how a kernel consumer reaches the tracer that
+ *	drains it
+ * @record: hand over one record, in ring order.
+ * @kick: a doorbell: the tracer should drain now.
+ * @put: the ring is being freed: drop its reference to the tracer.
+ *
+ * tracer.c sits above kcons.c: it sets these, kcons.c calls them and never
+ * calls into tracer.c by name.
+ */
+struct logbuf_drain_ops {
+	void (*record)(struct logbuf_kring *r,
+		       struct logbuf_tracer_ring_ctx *ctx,
+		       const void *data, u32 len);
+	void (*kick)(struct logbuf_tracer *t);
+	void (*put)(struct logbuf_tracer *t);
+};
 
 /**
  * struct logbuf_tracer_ring_ctx - what a tracer knows of one of its rings
  * @tracer: the tracer (a reference, dropped when the ring is freed); NULL
  *	for a ring that is no tracer's.
+ * @ops: the tracer's side, set before @tracer.
  * @ring: the ring.
  * @node: in the tracer's list while the drain is not done (its lock).
  * @pid: the creating thread's process id, initial namespace.
@@ -124,6 +171,7 @@ enum logbuf_drain_next { DRAIN_MORE, DRAIN_IDLE, DRAIN_DONE, DRAIN_BROKEN };
  */
 struct logbuf_tracer_ring_ctx {
 	struct logbuf_tracer *tracer;
+	const struct logbuf_drain_ops *ops;
 	struct logbuf_kring *ring;
 	struct list_head node;
 	pid_t pid;
@@ -140,13 +188,7 @@ u64 logbuf_kcons_backlog(struct logbuf_kring *r);
 struct logbuf_tracer_ring_ctx *logbuf_kcons_tracer_ctx(struct logbuf_kring *r);
 void logbuf_kcons_drain_now(struct logbuf_kring *r);
 
-struct logbuf_tracer;
 long logbuf_tracer_create(void __user *uarg);
-void logbuf_tracer_kick(struct logbuf_tracer *t);
-void logbuf_tracer_put(struct logbuf_tracer *t);
-void logbuf_tracer_record(struct logbuf_kring *r,
-			  struct logbuf_tracer_ring_ctx *ctx,
-			  const void *data, u32 len);
 
 struct logbuf_tev_def;
 int logbuf_tev_declare(const char __user *uname, const char __user *ufields,
@@ -162,11 +204,11 @@ void logbuf_kcons_free(struct logbuf_kring *r);
 int logbuf_kprod_new(struct logbuf_kring *r);
 void logbuf_kprod_free(struct logbuf_kring *r);
 
-long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg);
-void logbuf_tp_detach_all(struct logbuf_kring *r);
+long logbuf_tp_ioctl(struct logbuf_end *end, void __user *uarg);
+void logbuf_tp_detach_all(struct logbuf_ksrc *src);
 
-long logbuf_evsrc_ioctl(struct logbuf_kring *r, void __user *uarg);
-void logbuf_evsrc_detach(struct logbuf_kring *r);
+long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg);
+void logbuf_evsrc_detach(struct logbuf_ksrc *src);
 
 /**
  * struct logbuf_set - where an event source's records go

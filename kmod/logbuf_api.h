@@ -48,8 +48,8 @@ struct logbuf_kclaim {
 	u32 len;
 };
 
-struct logbuf_kring *logbuf_ring_get(u64 ring_id);
-void logbuf_ring_put(struct logbuf_kring *r);
+struct logbuf_kring *logbuf_kring_get(u64 ring_id);
+void logbuf_kring_put(struct logbuf_kring *r);
 void *logbuf_reserve(struct logbuf_kring *r, u32 len,
 		     struct logbuf_kclaim *c);
 void logbuf_submit(struct logbuf_kring *r, struct logbuf_kclaim *c,

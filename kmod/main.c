@@ -64,7 +64,7 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 		ring_flags |= LOGBUF_RING_MPSC;	/* kernel producers are many */
 	if (c.flags & LOGBUF_CREATE_OVERWRITE)
 		ring_flags |= LOGBUF_RING_OVERWRITE;
-	r = logbuf_kring_new(c.capacity, ring_flags, kends);
+	r = logbuf_kring_create(c.capacity, ring_flags, kends);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	fflags = c.flags & LOGBUF_CREATE_NONBLOCK ? O_NONBLOCK : 0;

@@ -81,8 +81,9 @@ static atomic_t *logbuf_meta_state(struct logbuf_kring *r)
 
 static void logbuf_kring_free(struct logbuf_kring *r)
 {
-	logbuf_kprod_free(r);
-	logbuf_kcons_free(r);
+	/* The layer above frees what it hung on the ring (kends.c). */
+	if (r->ends_free)
+		r->ends_free(r);
 	vunmap(r->vaddr);
 	/* Pages still mapped somewhere keep their own references. */
 	logbuf_free_pages(r->pages, r->nr_pages);
@@ -104,38 +105,51 @@ static void logbuf_kring_free(struct logbuf_kring *r)
 	module_put(THIS_MODULE);
 }
 
-/* Give @r its kernel ends (LOGBUF_CREATE_KERNEL_*) and an id to find it by. */
-static int logbuf_kring_setup(struct logbuf_kring *r, u32 kends)
+/**
+ * logbuf_kring_add_state() - state bits a new ring starts with
+ * @r: the ring, not yet published.
+ * @kbits: LOGBUF_STATE_* bits the kernel relies on (@r->kstate).
+ * @ubits: bits user space sees in the ring's meta page.
+ */
+void logbuf_kring_add_state(struct logbuf_kring *r, u32 kbits, u32 ubits)
 {
-	int err = 0;
+	atomic_or(kbits, &r->kstate);
+	atomic_or(ubits, logbuf_meta_state(r));
+}
 
-	if (kends & LOGBUF_CREATE_KERNEL_CONS) {
-		err = logbuf_kcons_new(r);
-		atomic_or(LOGBUF_STATE_KERNEL_CONS, &r->kstate);
-		/* The drain starts asleep: the first commit rings the doorbell. */
-		atomic_or(LOGBUF_STATE_KERNEL_CONS | LOGBUF_STATE_WAITING,
-			  logbuf_meta_state(r));
-	}
-	if (!err && (kends & LOGBUF_CREATE_KERNEL_PROD)) {
-		err = logbuf_kprod_new(r);
-		atomic_or(LOGBUF_STATE_KERNEL_PROD, &r->kstate);
-		atomic_or(LOGBUF_STATE_KERNEL_PROD, logbuf_meta_state(r));
-	}
-	if (!err)
-		err = xa_err(xa_store(&logbuf_rings, r->id, r, GFP_KERNEL));
-	return err;
+/**
+ * logbuf_kring_publish() - make a new ring findable by its id
+ * @r: the ring, whole: its kernel ends, if any, are set up.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int logbuf_kring_publish(struct logbuf_kring *r)
+{
+	return xa_err(xa_store(&logbuf_rings, r->id, r, GFP_KERNEL));
+}
+
+/**
+ * logbuf_kring_discard() - free a ring that failed to be set up
+ * @r: the ring, whatever its count: nobody else has seen it, no work is
+ *	queued for it.
+ */
+void logbuf_kring_discard(struct logbuf_kring *r)
+{
+	xa_erase(&logbuf_rings, r->id);
+	logbuf_kring_free(r);
 }
 
 /**
  * logbuf_kring_new() - allocate a ring, zeroed, charged to the caller's memcg
  * @capacity: data bytes, already checked: a power of two, whole pages.
  * @flags: LOGBUF_RING_* bits, already checked.
- * @kends: LOGBUF_CREATE_KERNEL_CONS and/or _PROD, already checked.
  *
- * Return: the ring with one reference (plus the kernel consumer's own), or
- * an ERR_PTR.
+ * The ring has no kernel ends and cannot be found by id yet:
+ * logbuf_kring_create() (kends.c) adds those, then publishes it.
+ *
+ * Return: the ring with one reference, or an ERR_PTR.
  */
-struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
+struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags)
 {
 	unsigned int i = 0, n = LOGBUF_CTL_PAGES + (capacity >> PAGE_SHIFT);
 	struct user_struct *user;
@@ -201,12 +215,6 @@ struct logbuf_kring *logbuf_kring_new(u64 capacity, u32 flags, u32 kends)
 	/* Not 0: a zeroed header must never carry a valid stamp. */
 	if (flags & LOGBUF_RING_OVERWRITE)
 		r->rv.meta->ow_key = get_random_u64() | 1;
-	if (logbuf_kring_setup(r, kends)) {
-		/* Not published, no work queued: free it whatever the count. */
-		xa_erase(&logbuf_rings, r->id);
-		logbuf_kring_free(r);
-		return ERR_PTR(-ENOMEM);
-	}
 	return r;
 
 out_unmap:
@@ -244,11 +252,18 @@ struct logbuf_kring *logbuf_kring_find(u64 id)
 	return r;
 }
 
+/**
+ * logbuf_kring_put() - drop a reference to a ring
+ * @r: the ring (from logbuf_kring_get(), for other modules), or NULL.
+ *
+ * Context: process context.
+ */
 void logbuf_kring_put(struct logbuf_kring *r)
 {
-	kref_put(&r->ref, logbuf_kring_release);
+	if (r)
+		kref_put(&r->ref, logbuf_kring_release);
 }
-
+EXPORT_SYMBOL_GPL(logbuf_kring_put);
 
 /**
  * logbuf_kring_set_state() - set state bits and wake everyone parked

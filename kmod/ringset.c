@@ -6,10 +6,40 @@
  */
 #include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "logbuf.h"
+
+/**
+ * logbuf_set_kprod_get() - the ring whose consumer end @fd is, if the kernel
+ *	produces into it
+ * @fd: a file descriptor of the caller.
+ *
+ * Return: the ring with a reference held (logbuf_kring_put() it), or an
+ * ERR_PTR: -EBADF for no such file, -EINVAL for a file that is not the
+ * consumer end of a kernel-producer ring.
+ */
+static struct logbuf_kring *logbuf_set_kprod_get(int fd)
+{
+	struct logbuf_kring *r = ERR_PTR(-EINVAL);
+	struct file *file = fget(fd);
+	struct logbuf_end *end;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op == &logbuf_end_fops) {
+		end = file->private_data;
+		if (end->role == LOGBUF_ROLE_CONS && end->ring->kp) {
+			r = end->ring;
+			kref_get(&r->ref);
+		}
+	}
+	fput(file);
+	return r;
+}
 
 void logbuf_set_free(struct logbuf_set *set)
 {
@@ -62,7 +92,7 @@ struct logbuf_set *logbuf_set_new(struct logbuf_kring *r, u64 ring_fds,
 			logbuf_set_free(set);
 			return ERR_PTR(-EFAULT);
 		}
-		m = logbuf_end_kprod_get(fd);
+		m = logbuf_set_kprod_get(fd);
 		if (IS_ERR(m)) {
 			logbuf_set_free(set);
 			return ERR_CAST(m);

@@ -155,8 +155,8 @@ static struct tracepoint *logbuf_tp_find(const char *name)
 	return l.tp;
 }
 
-/* Unregister @events of @r; caller holds logbuf_tp_lock. */
-static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
+/* Unregister @events of @src; caller holds logbuf_tp_lock. */
+static void logbuf_tp_unregister(struct logbuf_ksrc *src, u32 events)
 {
 	unsigned int i;
 
@@ -168,47 +168,48 @@ static void logbuf_tp_unregister(struct logbuf_kring *r, u32 events)
 		tp = logbuf_tp_find(logbuf_tps[i].name);
 		if (tp)
 			tracepoint_probe_unregister(tp, logbuf_tps[i].probe,
-						    r->tp_set);
+						    src->tp_set);
 	}
 	/* No probe runs with the set after this. */
 	tracepoint_synchronize_unregister();
-	r->tp_events &= ~events;
-	if (!r->tp_events) {
-		logbuf_set_free(r->tp_set);
-		r->tp_set = NULL;
+	src->tp_events &= ~events;
+	if (!src->tp_events) {
+		logbuf_set_free(src->tp_set);
+		src->tp_set = NULL;
 	}
 }
 
-/* Detach every source from @r (its consumer end is being released). */
-void logbuf_tp_detach_all(struct logbuf_kring *r)
+/* Detach every source of @src (its consumer end is being released). */
+void logbuf_tp_detach_all(struct logbuf_ksrc *src)
 {
 	mutex_lock(&logbuf_tp_lock);
-	if (r->tp_events)
-		logbuf_tp_unregister(r, r->tp_events);
+	if (src->tp_events)
+		logbuf_tp_unregister(src, src->tp_events);
 	mutex_unlock(&logbuf_tp_lock);
 }
 
-static long logbuf_tp_attach(struct logbuf_kring *r,
+static long logbuf_tp_attach(struct logbuf_end *end,
 			     const struct logbuf_attach *a)
 {
+	struct logbuf_ksrc *src = &end->src;
 	struct logbuf_set *set;
 	unsigned int i;
 	int err = 0;
 
 	if (!a->events) {
-		logbuf_tp_detach_all(r);
+		logbuf_tp_detach_all(src);
 		return 0;
 	}
-	set = logbuf_set_new(r, a->ring_fds, a->nr_rings);
+	set = logbuf_set_new(end->ring, a->ring_fds, a->nr_rings);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
 	mutex_lock(&logbuf_tp_lock);
-	if (r->tp_events) {
+	if (src->tp_events) {
 		mutex_unlock(&logbuf_tp_lock);
 		logbuf_set_free(set);
 		return -EBUSY;
 	}
-	r->tp_set = set;
+	src->tp_set = set;
 	for (i = 0; i < ARRAY_SIZE(logbuf_tps) && !err; i++) {
 		struct tracepoint *tp;
 
@@ -218,12 +219,12 @@ static long logbuf_tp_attach(struct logbuf_kring *r,
 		err = tp ? tracepoint_probe_register(tp, logbuf_tps[i].probe,
 						     set) : -ENOENT;
 		if (!err)
-			r->tp_events |= logbuf_tps[i].event;
+			src->tp_events |= logbuf_tps[i].event;
 	}
-	if (err && r->tp_events) {
-		logbuf_tp_unregister(r, r->tp_events);
+	if (err && src->tp_events) {
+		logbuf_tp_unregister(src, src->tp_events);
 	} else if (err) {
-		r->tp_set = NULL;
+		src->tp_set = NULL;
 		logbuf_set_free(set);
 	}
 	mutex_unlock(&logbuf_tp_lock);
@@ -232,7 +233,7 @@ static long logbuf_tp_attach(struct logbuf_kring *r,
 
 /**
  * logbuf_tp_ioctl() - LOGBUF_IOC_ATTACH on a kernel-producer consumer end
- * @r: the ring.
+ * @end: the consumer end; the sources are its own (@end->src).
  * @uarg: struct logbuf_attach.
  *
  * Return: 0, -EPERM without CAP_PERFMON or CAP_SYS_ADMIN, -EOPNOTSUPP for
@@ -241,7 +242,7 @@ static long logbuf_tp_attach(struct logbuf_kring *r,
  * kernel-producer ring), -EBADF, -E2BIG, -EFAULT, -ENOMEM, -ENOENT if this
  * kernel lacks a tracepoint.
  */
-long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg)
+long logbuf_tp_ioctl(struct logbuf_end *end, void __user *uarg)
 {
 	struct logbuf_attach a;
 	long err;
@@ -256,5 +257,5 @@ long logbuf_tp_ioctl(struct logbuf_kring *r, void __user *uarg)
 		return -EOPNOTSUPP;
 	if (a.__reserved || a.__pad)
 		return -EINVAL;
-	return logbuf_tp_attach(r, &a);
+	return logbuf_tp_attach(end, &a);
 }

@@ -192,7 +192,7 @@ static void logbuf_tracer_tick(struct work_struct *work)
  * logbuf_tracer_kick() - tick now (a doorbell, a ring full, a ring closed)
  * @t: the tracer; the caller holds one of its rings.
  */
-void logbuf_tracer_kick(struct logbuf_tracer *t)
+static void logbuf_tracer_kick(struct logbuf_tracer *t)
 {
 	mod_delayed_work(logbuf_wq, &t->tick, 0);
 }
@@ -219,7 +219,7 @@ static void logbuf_tracer_release_ref(struct kref *ref)
 	queue_work(logbuf_wq, &t->free_work);
 }
 
-void logbuf_tracer_put(struct logbuf_tracer *t)
+static void logbuf_tracer_put(struct logbuf_tracer *t)
 {
 	kref_put(&t->ref, logbuf_tracer_release_ref);
 }
@@ -236,9 +236,9 @@ void logbuf_tracer_put(struct logbuf_tracer *t)
  * does not hold the tracer's lock.  A record that does not decode is
  * counted in the ring's errors and skipped.
  */
-void logbuf_tracer_record(struct logbuf_kring *r,
-			  struct logbuf_tracer_ring_ctx *ctx,
-			  const void *data, u32 len)
+static void logbuf_tracer_record(struct logbuf_kring *r,
+				 struct logbuf_tracer_ring_ctx *ctx,
+				 const void *data, u32 len)
 {
 	struct logbuf_tracer *t = ctx->tracer;
 	/* Pairs with the release in logbuf_tracer_event(): ev[id] is set. */
@@ -258,6 +258,13 @@ void logbuf_tracer_record(struct logbuf_kring *r,
 bad:
 	atomic64_inc(&r->errors);
 }
+
+/* What the kernel consumer of each of our rings calls (kcons.c). */
+static const struct logbuf_drain_ops logbuf_tracer_drain_ops = {
+	.record	= logbuf_tracer_record,
+	.kick	= logbuf_tracer_kick,
+	.put	= logbuf_tracer_put,
+};
 
 static long logbuf_tracer_ring(struct logbuf_tracer *t, void __user *uarg)
 {
@@ -280,10 +287,11 @@ static long logbuf_tracer_ring(struct logbuf_tracer *t, void __user *uarg)
 	    a.capacity > min_t(u64, READ_ONCE(logbuf_max_capacity),
 			       LOGBUF_MAX_CAPACITY))
 		return -EINVAL;
-	r = logbuf_kring_new(a.capacity, 0, LOGBUF_CREATE_KERNEL_CONS);
+	r = logbuf_kring_create(a.capacity, 0, LOGBUF_CREATE_KERNEL_CONS);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	ctx = logbuf_kcons_tracer_ctx(r);
+	ctx->ops = &logbuf_tracer_drain_ops;
 	ctx->ring = r;
 	ctx->pid = task_tgid_nr(current);
 	ctx->tid = task_pid_nr(current);

@@ -37,7 +37,7 @@ static int __init logbuf_hello_init(void)
 
 	if (count > 1000000)
 		return -EINVAL;
-	r = logbuf_ring_get(ring);
+	r = logbuf_kring_get(ring);
 	if (!r)
 		return -ENOENT;	/* no such ring, or not a kernel-producer one */
 	for (i = 0; i < count; i++) {
@@ -54,7 +54,7 @@ static int __init logbuf_hello_init(void)
 	/* A copy in one call: reserve, copy, submit. */
 	if (logbuf_output(r, "bye", 3, 0))
 		dropped++;
-	logbuf_ring_put(r);
+	logbuf_kring_put(r);
 	pr_info("logbuf_hello: %u records to ring %llu, %u dropped\n",
 		count + 1 - dropped, ring, dropped);
 	return 0;

@@ -200,12 +200,12 @@ static long tproduce(struct logbuf_test_produce __user *ua)
 	err = tcheck(&a);
 	if (err)
 		return err;
-	r = logbuf_ring_get(a.ring_id);
+	r = logbuf_kring_get(a.ring_id);
 	if (!r)
 		return -ENOENT;
 	w = kvcalloc(a.threads, sizeof(*w), GFP_KERNEL);
 	if (!w) {
-		logbuf_ring_put(r);
+		logbuf_kring_put(r);
 		return -ENOMEM;
 	}
 	for (i = 0; i < a.threads; i++, started++) {
@@ -239,7 +239,7 @@ static long tproduce(struct logbuf_test_produce __user *ua)
 		a.discarded += w[i].discarded;
 	}
 	kvfree(w);
-	logbuf_ring_put(r);
+	logbuf_kring_put(r);
 	if (!err && (put_user(a.produced, &ua->produced) ||
 		     put_user(a.dropped, &ua->dropped) ||
 		     put_user(a.discarded, &ua->discarded)))
