@@ -46,9 +46,10 @@
 
 #else /* !__KERNEL__ */
 /*
- * GCC's and Clang's __atomic builtins on plain fixed-width words (as
- * liburing does): the same in C and in C++, where <stdatomic.h> and
- * _Atomic casts do not exist before C++23.
+ * GCC's and Clang's __atomic builtins on plain fixed-width words: one
+ * spelling for C and C++ (<stdatomic.h> and _Atomic do not exist in C++
+ * before C++23).  liburing reaches the same instructions differently today:
+ * _Atomic casts and <stdatomic.h> in C, std::atomic casts in C++.
  */
 #ifndef __cplusplus
 #include <stdbool.h>

@@ -4,11 +4,13 @@
 # Every .rst under Documentation/ parses with docutils without a warning
 # (malformed tables, broken inline markup, unknown targets).  The kernel's
 # own directive (kernel-doc) is accepted as it is; Debian's python3 and
-# python3-docutils do the parsing.  Prints TAP, one result per file.
+# python3-docutils do the parsing.  Then every name() of logbuf's namespace
+# that the docs, the README and the man pages cite is one the code defines
+# (doc-names.py).  Prints TAP, one result per file and one for the names.
 set -u
 cd "$(dirname "$0")/../.."
 files=$(find Documentation -name '*.rst' | sort)
-echo "1..$(echo "$files" | wc -l)"
+echo "1..$(($(echo "$files" | wc -l) + 1))"
 i=0
 for f in $files; do
 	i=$((i + 1))
@@ -45,3 +47,11 @@ PY
 		echo "not ok $i $f"
 	fi
 done
+i=$((i + 1))
+if out=$(/usr/bin/python3 scripts/checks/doc-names.py 2>&1); then
+	echo "$out"
+	echo "ok $i names_cited_are_defined"
+else
+	echo "$out" | sed 's/^/# /'
+	echo "not ok $i names_cited_are_defined"
+fi
