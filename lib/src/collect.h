@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "logbuf/tevent.h"
+#include <logbuf/tevent.h>
 
 #define LB_MSG_MAGIC	0x6c62636fU	/* "lbco" */
 #define LB_MSG_VERSION	1

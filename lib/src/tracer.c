@@ -38,7 +38,7 @@
 #include <sys/un.h>
 
 #include "logbuf.h"
-#include "logbuf/tevent.h"
+#include <logbuf/tevent.h>
 #include "internal.h"
 #include "collect.h"
 

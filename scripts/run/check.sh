@@ -90,6 +90,7 @@ lib_tests() {
 	frame cxx/clangxx_cxx17 "$B/cxx/cxx17_clang_test"
 	frame header/names scripts/checks/header-check.sh
 	frame docs/rst scripts/checks/doc-check.sh
+	frame tree/layers scripts/checks/layers.py
 	frame install/check scripts/checks/install-check.sh "$B/install-check"
 	frame man/pages scripts/checks/man-check.sh "$B/man"
 	frame cli/conventions scripts/checks/cli-check.sh "$B/tools/logbuf"
