@@ -535,8 +535,10 @@ static int tracefs_put(const char *path, const char *s)
  * The event's own filter expression, from a trace instance: exactly the
  * calls it lets through arrive; a new filter applies at once; the
  * instance cannot go while attached; bad instance names are refused.
+ * Making the instance takes more than the harness's default 30 s on a
+ * debug kernel under emulation.
  */
-TEST_F(ev, the_events_own_filter_from_an_instance)
+TEST_F_TIMEOUT(ev, the_events_own_filter_from_an_instance, 300)
 {
 	struct att a = { .ids = { self->getpgid_id }, .nr = 1 };
 	struct tally t = { .id = self->getpgid_id,

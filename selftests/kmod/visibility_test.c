@@ -321,12 +321,19 @@ static int nobody_with_perfmon(void)
 	return syscall(SYS_capset, &h, d);
 }
 
+/* A fixture of nothing: TEST_F_TIMEOUT needs one. */
+FIXTURE(inst) {};
+FIXTURE_SETUP(inst) {}
+FIXTURE_TEARDOWN(inst) {}
+
 /*
  * A CAP_PERFMON user who may not write the instance's filter files takes
  * nothing: EACCES, whether the instance exists or not (no probing for
  * names), and the instance can still be removed.  Root may take it.
+ * Making an instance makes every event's files: minutes on a debug kernel
+ * under emulation, not the harness's default 30 s.
  */
-TEST(a_trace_instance_needs_its_filter_file_writable)
+TEST_F_TIMEOUT(inst, a_trace_instance_needs_its_filter_file_writable, 300)
 {
 	char dir[128], inst[64];
 	int evid = getpgid_event_id();
