@@ -440,7 +440,7 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	uint32_t ids[LOGBUF_EVENTS_MAX];
 	int nr_ids = 0;
 	struct trace_opts o = { 0 };
-	struct trace_out t = { .f = stdout, .json = cli->json };
+	struct trace_out t = { .f = stdout };
 	struct trace_rings tr = { 0 };
 	struct filter *flt = NULL;
 	uint64_t dropped, prev = 0, late;
