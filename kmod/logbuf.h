@@ -250,12 +250,17 @@ static inline struct logbuf_kring *logbuf_set_ring(struct logbuf_set *set)
 static inline u32 logbuf_set_pid(const struct logbuf_set *set,
 				 struct task_struct *t)
 {
+	/* The initial namespace sees the global ids: no lookup. */
+	if (set->ns == &init_pid_ns)
+		return t->pid;
 	return task_pid_nr_ns(t, set->ns);
 }
 
 static inline u32 logbuf_set_tgid(const struct logbuf_set *set,
 				  struct task_struct *t)
 {
+	if (set->ns == &init_pid_ns)
+		return t->tgid;
 	return task_tgid_nr_ns(t, set->ns);
 }
 
