@@ -61,7 +61,19 @@ static int logbuf_end_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
-static __poll_t logbuf_cons_poll(struct logbuf_kring *r)
+/*
+ * Will the caller sleep on the queue without calling us again once it has
+ * drained the ring?  Edge-triggered epoll and io_uring's poll (which asks
+ * for EPOLLET unless told IORING_POLL_ADD_LEVEL) do: they come back only
+ * when the queue is woken.  poll(), select() and level-triggered epoll
+ * call us again before they sleep.
+ */
+static bool logbuf_poll_edge(poll_table *pt)
+{
+	return poll_requested_events(pt) & EPOLLET;
+}
+
+static __poll_t logbuf_cons_poll(struct logbuf_kring *r, poll_table *pt)
 {
 	__poll_t mask = 0;
 	int ready;
@@ -74,19 +86,35 @@ static __poll_t logbuf_cons_poll(struct logbuf_kring *r)
 	if (r->flags & LOGBUF_RING_OVERWRITE)
 		return 0;
 	/*
-	 * Announce the sleep, then look: a producer that committed before
-	 * seeing WAITING is caught by this look; one that commits after it
-	 * sees WAITING and rings.  WAITING is set on every call, not only
-	 * when the ring looks empty: an edge-triggered epoll waiter sleeps
-	 * again without calling us, so the flag must already be up when we
-	 * report POLLIN and the consumer goes on to drain the ring.
+	 * WAITING is raised only on the way to sleeping: when the ring
+	 * looks empty, or for an edge-triggered waiter, which will sleep
+	 * after draining without asking us again (the flag must be up
+	 * before we report POLLIN).  A level-triggered caller told POLLIN
+	 * is awake and draining: raising WAITING for it would make the next
+	 * producer wake a consumer that is not asleep.  Records a kernel
+	 * producer's wake-up policy holds back count as empty here.
 	 */
-	logbuf_kring_set_waiting(r);
-	ready = logbuf_kring_ready(r);
+	ready = logbuf_poll_edge(pt) ? 0 : logbuf_kring_ready(r);
+	if (ready > 0 && !logbuf_kprod_poll_due(r))
+		ready = 0;
+	if (!ready) {
+		/*
+		 * Announce the sleep, then look: a producer that committed
+		 * before seeing WAITING is caught by this look; one that
+		 * commits after it sees WAITING and rings.
+		 */
+		logbuf_kring_set_waiting(r);
+		ready = logbuf_kring_ready(r);
+		if (ready > 0 && !logbuf_kprod_poll_due(r)) {
+			/* Held back: a wake-up is on its way for them. */
+			logbuf_kprod_poll_hold(r);
+			ready = 0;
+		}
+		if (!ready)
+			atomic64_inc(&r->sleeps);
+	}
 	if (ready > 0)
 		mask |= EPOLLIN | EPOLLRDNORM;
-	else if (!ready)
-		atomic64_inc(&r->sleeps);
 	if (ready < 0 && !(atomic_read(&r->kstate) & LOGBUF_STATE_BROKEN)) {
 		atomic64_inc(&r->errors);
 		pr_debug("ring %llu: corrupt header at the head\n", r->id);
@@ -104,7 +132,7 @@ static __poll_t logbuf_end_poll(struct file *file, poll_table *pt)
 
 	poll_wait(file, &r->wq, pt);
 	if (end->role == LOGBUF_ROLE_CONS) {
-		mask = logbuf_cons_poll(r);
+		mask = logbuf_cons_poll(r, pt);
 		st = atomic_read(&r->kstate);
 		if (st & LOGBUF_STATE_NO_PROD)
 			mask |= EPOLLHUP;
@@ -196,6 +224,7 @@ static long logbuf_info(struct logbuf_end *end, void __user *uarg)
 		.id = r->id,
 	};
 
+	logbuf_kprod_get_wakeup(r, &info.wakeup_us, &info.wakeup_bytes);
 	return logbuf_copy_out(uarg, &info, sizeof(info),
 			       offsetofend(struct logbuf_info, data_offset));
 }

@@ -203,6 +203,10 @@ void logbuf_kcons_free(struct logbuf_kring *r);
 
 int logbuf_kprod_new(struct logbuf_kring *r);
 void logbuf_kprod_free(struct logbuf_kring *r);
+void logbuf_kprod_set_wakeup(struct logbuf_kring *r, u32 us, u32 bytes);
+void logbuf_kprod_get_wakeup(struct logbuf_kring *r, u32 *us, u32 *bytes);
+bool logbuf_kprod_poll_due(struct logbuf_kring *r);
+void logbuf_kprod_poll_hold(struct logbuf_kring *r);
 
 long logbuf_tp_ioctl(struct logbuf_end *end, void __user *uarg);
 void logbuf_tp_detach_all(struct logbuf_ksrc *src);

@@ -25,10 +25,19 @@ static int logbuf_check_create(const struct logbuf_create *c)
 
 	if (c->flags & ~LOGBUF_CREATE_ALL)
 		return -EOPNOTSUPP;
-	if (c->prod_fd || c->cons_fd || c->__reserved[0] || c->__reserved[1])
+	if (c->prod_fd || c->cons_fd || c->__reserved)
 		return -EINVAL;
 	if (c->capacity < PAGE_SIZE || !is_power_of_2(c->capacity) ||
 	    c->capacity > max)
+		return -EINVAL;
+	/* A wake-up policy is for kernel producers' rings only. */
+	if (!(c->flags & LOGBUF_CREATE_WAKEUP) &&
+	    (c->wakeup_us || c->wakeup_bytes))
+		return -EINVAL;
+	if ((c->flags & LOGBUF_CREATE_WAKEUP) &&
+	    (!(c->flags & LOGBUF_CREATE_KERNEL_PROD) ||
+	     c->wakeup_us > LOGBUF_WAKEUP_MAX_US ||
+	     c->wakeup_bytes > c->capacity))
 		return -EINVAL;
 	/* Somebody in user space must be at one end at least. */
 	if ((c->flags & LOGBUF_CREATE_KERNEL_CONS) &&
@@ -67,6 +76,8 @@ static long logbuf_create(struct logbuf_create __user *uarg)
 	r = logbuf_kring_create(c.capacity, ring_flags, kends);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
+	if (c.flags & LOGBUF_CREATE_WAKEUP)
+		logbuf_kprod_set_wakeup(r, c.wakeup_us, c.wakeup_bytes);
 	fflags = c.flags & LOGBUF_CREATE_NONBLOCK ? O_NONBLOCK : 0;
 	oflags = c.flags & LOGBUF_CREATE_NO_CLOEXEC ? 0 : O_CLOEXEC;
 	for (i = 0; i < 2; i++) {

@@ -19,9 +19,9 @@ KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test \
 		   percpu_test events_test flight_test preempt_test \
 		   visibility_test lifecycle_test hostile_test tevent_test \
-		   collect_test
+		   collect_test wakeup_test
 # ... those whose peers are whoever may open /dev/logbuf, again as uid 65534 ...
-NOBODY_TESTS	:= hostile_test collect_test
+NOBODY_TESTS	:= hostile_test collect_test wakeup_test
 # ... and the programs they run (not tests themselves).
 KMOD_HELPERS	:= fill_kcons
 

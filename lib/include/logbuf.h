@@ -144,11 +144,21 @@ struct logbuf_channel_opts {
  * @flags: LOGBUF_RING_* and LOGBUF_CREATE_* bits (default 0: an SPSC ring
  *	with both ends in user space).
  * @__reserved: must be 0.
+ * @wakeup_us: with LOGBUF_CREATE_WAKEUP (and KERNEL_PROD): the longest a
+ *	parked consumer sleeps past a record, in microseconds; 0 wakes it at
+ *	every record.  At most LOGBUF_WAKEUP_MAX_US.
+ * @wakeup_bytes: with LOGBUF_CREATE_WAKEUP: unread bytes that wake a
+ *	parked consumer at once (0: a quarter of @capacity).
+ *
+ * Without LOGBUF_CREATE_WAKEUP a kernel-producer ring gets the module's
+ * defaults: 10 ms (its parameter wakeup_us) and a quarter of the ring.
  */
 struct logbuf_dev_opts {
 	size_t sz;
 	uint32_t flags;
 	uint32_t __reserved;
+	uint32_t wakeup_us;
+	uint32_t wakeup_bytes;
 };
 
 /* ---- rings ---------------------------------------------------------- */

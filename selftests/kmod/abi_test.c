@@ -123,7 +123,7 @@ TEST_F(dev, unknown_flag_eopnotsupp)
 
 TEST_F(dev, reserved_nonzero_einval)
 {
-	self->c.__reserved[1] = 1;
+	self->c.__reserved = 1;
 	ASSERT_EQ(EINVAL, create(self->fd, &self->c));
 }
 

@@ -17,19 +17,27 @@
 #define DEV		"/dev/logbuf"
 #define PG		((uint64_t)sysconf(_SC_PAGESIZE))
 
+/* LOGBUF_IOC_CREATE with @c as given; returns 0 or -errno. */
+static inline int kr_create_c(struct logbuf_create *c)
+{
+	int dev = open(DEV, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (dev < 0)
+		return -errno;
+	if (ioctl(dev, LOGBUF_IOC_CREATE, c))
+		err = -errno;
+	close(dev);
+	return err;
+}
+
 /* LOGBUF_IOC_CREATE with a full, current struct; returns 0 or -errno. */
 static inline int kr_create(uint64_t cap, uint32_t flags, int *pfd, int *cfd)
 {
 	struct logbuf_create c = {
 		.size = sizeof(c), .flags = flags, .capacity = cap,
 	};
-	int dev = open(DEV, O_RDWR | O_CLOEXEC), err = 0;
+	int err = kr_create_c(&c);
 
-	if (dev < 0)
-		return -errno;
-	if (ioctl(dev, LOGBUF_IOC_CREATE, &c))
-		err = -errno;
-	close(dev);
 	if (!err) {
 		*pfd = c.prod_fd;
 		*cfd = c.cons_fd;

@@ -202,12 +202,28 @@ struct logbuf_ow_hdr {
 #define LOGBUF_CREATE_KERNEL_PROD	(1U << 11)
 /* With KERNEL_PROD only: the newest record overwrites the oldest. */
 #define LOGBUF_CREATE_OVERWRITE		(1U << 12)
+/*
+ * With KERNEL_PROD only: struct logbuf_create's @wakeup_us and
+ * @wakeup_bytes set the ring's wake-up policy; without it the module's
+ * defaults apply (the module parameter wakeup_us, and capacity / 4).
+ */
+#define LOGBUF_CREATE_WAKEUP		(1U << 13)
 #define LOGBUF_CREATE_ALL		(LOGBUF_RING_ALL | \
 					 LOGBUF_CREATE_NO_CLOEXEC | \
 					 LOGBUF_CREATE_NONBLOCK | \
 					 LOGBUF_CREATE_KERNEL_CONS | \
 					 LOGBUF_CREATE_KERNEL_PROD | \
-					 LOGBUF_CREATE_OVERWRITE)
+					 LOGBUF_CREATE_OVERWRITE | \
+					 LOGBUF_CREATE_WAKEUP)
+
+/*
+ * Wake-up policy of a kernel-producer ring.  A consumer parked in poll,
+ * select or epoll is woken when the unread bytes reach @wakeup_bytes, or
+ * @wakeup_us after the first record committed while it slept, whichever
+ * comes first; 0 us wakes it at every such record.  Records are never
+ * held back from a consumer that is awake, only its wake-up is.
+ */
+#define LOGBUF_WAKEUP_MAX_US		10000000	/* 10 s */
 
 /**
  * struct logbuf_create - argument of LOGBUF_IOC_CREATE
@@ -221,6 +237,12 @@ struct logbuf_ow_hdr {
  *	LOGBUF_CREATE_KERNEL_PROD.
  * @cons_fd: out: file descriptor of the consumer end, -1 with
  *	LOGBUF_CREATE_KERNEL_CONS.
+ * @wakeup_us: with LOGBUF_CREATE_WAKEUP: the longest a parked consumer
+ *	sleeps past a record, 0 .. LOGBUF_WAKEUP_MAX_US (0: wake at once);
+ *	else must be 0.
+ * @wakeup_bytes: with LOGBUF_CREATE_WAKEUP: unread bytes that wake a
+ *	parked consumer at once, 0 .. @capacity (0: @capacity / 4); else
+ *	must be 0.
  * @__reserved: must be 0.
  */
 struct logbuf_create {
@@ -229,7 +251,9 @@ struct logbuf_create {
 	__u64 capacity;
 	__s32 prod_fd;
 	__s32 cons_fd;
-	__u64 __reserved[2];
+	__u32 wakeup_us;
+	__u32 wakeup_bytes;
+	__u64 __reserved;
 };
 
 #define LOGBUF_CREATE_SIZE_VER0	40	/* first published size */
@@ -291,6 +315,8 @@ struct logbuf_stats {
  * @mmap_size: bytes of the whole mapping (control pages and data).
  * @data_offset: mmap offset of the data area.
  * @id: ring identifier, unique while the module is loaded.
+ * @wakeup_us: a kernel-producer ring's wake-up bound (0: at once).
+ * @wakeup_bytes: its unread bytes that wake at once (0: other rings).
  */
 struct logbuf_info {
 	__u32 size;
@@ -301,6 +327,8 @@ struct logbuf_info {
 	__u64 mmap_size;
 	__u64 data_offset;
 	__u64 id;
+	__u32 wakeup_us;
+	__u32 wakeup_bytes;
 };
 
 /*
