@@ -28,8 +28,8 @@ KMOD_HELPERS	:= fill_kcons
 # In the guests, programs of their own (kselftest's exit codes: 0 pass,
 # 1 fail, 4 skip): the logbuf command as a user runs it ...
 TOOL_TESTS	:= tool/log.sh tool/collect.sh tool/trace_exec.sh \
-		   tool/trace_raw_and_dump.py tool/trace_not_itself.py \
-		   tool/trace_per_cpu.py tool/trace_any_event.py \
+		   tool/trace_wakeup.sh tool/trace_raw_and_dump.py \
+		   tool/trace_not_itself.py tool/trace_per_cpu.py tool/trace_any_event.py \
 		   tool/trace_filters.py tool/trace_perfetto.py \
 		   tool/trace_flight_recorder.py tool/trace_filter_expr.py \
 		   tool/list.py tool/stat.py tool/usage_error.sh

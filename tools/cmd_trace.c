@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 
 #include "logbuf.h"
@@ -35,6 +36,8 @@ struct trace_opts {
 	int32_t tgid, tid;
 	uint8_t cpus[1024];	/* bitmap, --cpu */
 	bool have_cpus;
+	bool have_wakeup;	/* --wakeup: else the module's default */
+	uint32_t wakeup_us;
 };
 
 static int trace_opt(int ch, const char *arg, void *ctx)
@@ -69,6 +72,10 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 	case 'F':
 		return parse_size("--flight-recorder", arg, 1024,
 				  LOGBUF_MAX_CAPACITY, &o->flight);
+	case 'w':
+		o->have_wakeup = true;
+		return parse_duration_us("--wakeup", arg, LOGBUF_WAKEUP_MAX_US,
+					 &o->wakeup_us);
 	}
 	return -1;
 }
@@ -170,6 +177,7 @@ struct trace_rings {
 	struct logbuf_ring **ow;	/* --flight-recorder: overwrite rings */
 	struct merge *m;
 	uint64_t cap;
+	int ep;			/* epoll on every consumer end */
 };
 
 /* CPUs the kernel may run: one more than the last in .../possible. */
@@ -218,14 +226,27 @@ static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
 	if (!tr->cfd || !tr->rx || !tr->ow ||
 	    (o->per_cpu && !(tr->m = merge_new())))
 		return fail("allocating", ENOMEM);
+	tr->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (tr->ep < 0)
+		return fail("epoll_create1", errno);
 	for (i = 0; i < tr->nr; i++) {
-		err = logbuf_dev_create(tr->cap, LOGBUF_CREATE_KERNEL_PROD |
-					(o->flight ? LOGBUF_CREATE_OVERWRITE :
-						     0), &pfd, &tr->cfd[i]);
+		LOGBUF_OPTS(logbuf_dev_opts, d,
+			    .flags = LOGBUF_CREATE_KERNEL_PROD |
+				     (o->flight ? LOGBUF_CREATE_OVERWRITE : 0) |
+				     (o->have_wakeup ? LOGBUF_CREATE_WAKEUP : 0),
+			    .wakeup_us = o->wakeup_us);
+		struct epoll_event ee = { .events = EPOLLIN };
+
+		err = logbuf_dev_create_opts(tr->cap, &d, &pfd, &tr->cfd[i]);
 		if (err)
 			return fail(err == -EINVAL && o->flight ?
 				    "creating an overwrite ring (module too "
+				    "old?)" : err == -EINVAL && o->have_wakeup ?
+				    "creating a ring with --wakeup (module too "
 				    "old?)" : "creating a ring", -err);
+		if (!o->flight &&
+		    epoll_ctl(tr->ep, EPOLL_CTL_ADD, tr->cfd[i], &ee))
+			return fail("epoll_ctl", errno);
 		if (o->flight)
 			tr->ow[i] = logbuf_ring_open(tr->cfd[i]);
 		else
@@ -350,15 +371,39 @@ static int trace_check(const struct trace_opts *o, uint32_t events)
 			"no --ring-size with it\n");
 		return -1;
 	}
+	if (o->have_wakeup && o->flight) {
+		fprintf(stderr, "logbuf: a flight recorder is read on demand; "
+			"no --wakeup with it\n");
+		return -1;
+	}
 	return 0;
 }
 
 /*
  * Until a signal or the deadline: a flight recorder reads nothing until
- * SIGUSR1; otherwise drain, then look at the clock and sleep 10 ms: no
- * system call per record (the syscall source would see each), and no
- * wake-up per event (sched_switch would see each).
+ * SIGUSR1; otherwise drain, then park in epoll on every ring.  The rings'
+ * wake-up policy (--wakeup) bounds how long an event waits and batches
+ * the wake-ups: no system call per record (the syscall source would see
+ * each), and no wake-up per event (sched_switch would see each).  Events
+ * the merge holds back are handed out within 10 ms.
  */
+static void trace_park(struct trace_rings *tr, double deadline,
+		       double progress, double tn)
+{
+	struct epoll_event ee[8];
+	double until = tr->m && merge_held(tr->m) ? tn + 0.01 : 0;
+	int ms = -1;
+
+	if (deadline && (!until || deadline < until))
+		until = deadline;
+	if (progress && (!until || progress < until))
+		until = progress;
+	if (until)
+		ms = (int)((until - tn) * 1000 + 1);
+	/* EINTR: a signal (cli_stop); the caller looks. */
+	epoll_wait(tr->ep, ee, 8, ms);
+}
+
 static int trace_loop(struct trace_rings *tr, struct trace_out *t,
 		      const struct trace_opts *o, double t0, uint64_t *prev)
 {
@@ -390,7 +435,7 @@ static int trace_loop(struct trace_rings *tr, struct trace_out *t,
 			next_progress = tn + 1;
 			fprintf(stderr, "\rlogbuf: %" PRIu64 " events", t->events);
 		}
-		usleep(10000);
+		trace_park(tr, deadline, tty ? next_progress : 0, tn);
 	}
 	if (tty)
 		fputc('\r', stderr);
@@ -412,6 +457,8 @@ static uint64_t trace_close(struct trace_rings *tr)
 		close(tr->cfd[i]);
 	}
 	merge_free(tr->m);
+	if (tr->ep >= 0)
+		close(tr->ep);
 	free(tr->rx);
 	free(tr->ow);
 	free(tr->cfd);
@@ -432,6 +479,7 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 		{ "perfetto", required_argument, NULL, 'P' },
 		{ "flight-recorder", required_argument, NULL, 'F' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "wakeup", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct logbuf_attach_events ae = { .size = sizeof(ae) };
@@ -441,13 +489,13 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	int nr_ids = 0;
 	struct trace_opts o = { 0 };
 	struct trace_out t = { .f = stdout };
-	struct trace_rings tr = { 0 };
+	struct trace_rings tr = { .ep = -1 };
 	struct filter *flt = NULL;
 	uint64_t dropped, prev = 0, late;
 	double t0, secs;
 	int i, err;
 
-	err = parse_opts(c, cli, argc, argv, "d:o:s:cp:t:C:F:f:", lo,
+	err = parse_opts(c, cli, argc, argv, "d:o:s:cp:t:C:F:f:w:", lo,
 			 trace_opt, &o);
 	if (err)
 		return err > 0 ? 0 : usage_error(c);

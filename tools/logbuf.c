@@ -69,7 +69,8 @@ static int cmd_help(const struct cmd *c, struct cli *cli, int argc,
 static const struct cmd cmds[] = {
 	{ "trace", cmd_trace,
 	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES] [-p PID]\n"
-	  "       [-t TID] [-C CPUS] [-f EXPR] [--perfetto FILE] [-F BYTES]",
+	  "       [-t TID] [-C CPUS] [-f EXPR] [-w TIME] [--perfetto FILE]\n"
+	  "       [-F BYTES]",
 	  "Stream kernel trace events through a ring and print them, decoded.\n"
 	  "EVENT: any trace event as SYSTEM:EVENT (sched:sched_wakeup,\n"
 	  "irq:irq_handler_entry, ...), or logbuf's own sources sched_switch,\n"
@@ -88,6 +89,9 @@ static const struct cmd cmds[] = {
 	  "  -f, --filter=EXPR       only events for which EXPR holds, in the\n"
 	  "                          tracefs filter syntax, for every EVENT\n"
 	  "                          (prev_prio < 100 && next_comm ~ \"x*\")\n"
+	  "  -w, --wakeup=TIME       wake the tool at most TIME after an event\n"
+	  "                          (0, 250us, 10ms; default: the module's,\n"
+	  "                          10ms), or once a ring is a quarter full\n"
 	  "      --perfetto=FILE     also write a timeline (Chrome JSON, for\n"
 	  "                          ui.perfetto.dev or chrome://tracing)\n"
 	  "  -F, --flight-recorder=BYTES  keep only the newest BYTES (k/M/G)\n"

@@ -123,6 +123,11 @@ void merge_emit(struct merge *m, uint64_t upto, merge_fn fn, void *ctx)
 	m->used = used;
 }
 
+size_t merge_held(const struct merge *m)
+{
+	return m->n;
+}
+
 uint64_t merge_late(const struct merge *m)
 {
 	return m->late;

@@ -22,6 +22,8 @@ int merge_add(struct merge *m, const void *d, size_t len);
  * first (ties: in the order they were added), and forget them.
  */
 void merge_emit(struct merge *m, uint64_t upto, merge_fn fn, void *ctx);
+/* Records held, not handed out yet. */
+size_t merge_held(const struct merge *m);
 /* Records handed out after a later one had been: out of order, not lost. */
 uint64_t merge_late(const struct merge *m);
 

@@ -56,6 +56,37 @@ int parse_seconds(const char *opt, const char *s, double *out)
 	return 0;
 }
 
+int parse_duration_us(const char *opt, const char *s, uint32_t max_us,
+		      uint32_t *out_us)
+{
+	static const struct { const char *sfx; double us; } units[] = {
+		{ "", 1000 }, { "us", 1 }, { "ms", 1000 }, { "s", 1000000 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].sfx))
+			break;
+	if (errno || end == s || *s == '-' || !isfinite(v) ||
+	    i == sizeof(units) / sizeof(units[0])) {
+		fprintf(stderr, "logbuf: %s: '%s' is not a duration (0, 250us, "
+			"10ms, 1s)\n", opt, s);
+		return -1;
+	}
+	v *= units[i].us;
+	if (v < 0 || v > max_us || (v > 0 && v < 1)) {
+		fprintf(stderr, "logbuf: %s: '%s' is out of range (0, or 1us "
+			"to %gs)\n", opt, s, max_us / 1e6);
+		return -1;
+	}
+	*out_us = (uint32_t)(v + 0.5);
+	return 0;
+}
+
 int parse_cpus(const char *s, uint8_t *bits)
 {
 	const char *p = s;

@@ -13,6 +13,12 @@ int parse_size(const char *opt, const char *s, uint64_t min, uint64_t max,
 	       uint64_t *out);
 /* Seconds (a positive decimal number) for option @opt. */
 int parse_seconds(const char *opt, const char *s, double *out);
+/*
+ * A duration up to @max_us microseconds: "0", "250us", "10ms", "1s" (a
+ * bare number is milliseconds), into *@out_us.
+ */
+int parse_duration_us(const char *opt, const char *s, uint32_t max_us,
+		      uint32_t *out_us);
 /* A process or thread id (1 to INT32_MAX) for option @opt. */
 int parse_id(const char *opt, const char *s, int32_t *out);
 /* "0,2-5,7": CPUs below 8192 into a 1024-byte bitmap. */

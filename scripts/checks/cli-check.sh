@@ -34,7 +34,7 @@ with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<I", len(r)) + r)
 PY
 
-echo "1..14"
+echo "1..18"
 t help_to_stdout_status_0 sh -c "$T --help | grep -q '^usage: logbuf'"
 t version sh -c "$T --version | grep -q '^logbuf [0-9]*\.[0-9]*\.[0-9]* (liblogbuf '"
 t help_each_command sh -c "for c in trace log list stat dump help; do $T help \$c | grep -q \"usage: logbuf .*\$c\" || exit 1; $T \$c --help >/dev/null || exit 1; done"
@@ -42,6 +42,10 @@ t duration_not_a_number status 2 $T trace exec --duration abc
 t duration_message sh -c "grep -q \"duration: 'abc' is not a positive number\" $W/err"
 t duration_equals_form_parsed status 2 $T trace exec --duration=0
 t ring_size_suffix_checked sh -c "! $T log --ring-size 3k 2>&1 | grep -qv 'out of range\|usage\|help log'"
+t wakeup_not_a_duration status 2 $T trace exec --wakeup 5x
+t wakeup_message sh -c "grep -q \"wakeup: '5x' is not a duration\" $W/err"
+t wakeup_out_of_range status 2 $T trace exec --wakeup=11s
+t wakeup_not_with_a_flight_recorder status 2 $T trace exec -F 1M -w 1ms
 t unknown_command status 2 $T frobnicate
 t unknown_event status 2 $T trace nosuchevent -d 1
 t dump_text sh -c "$T dump $W/raw.bin >$W/dump 2>/dev/null && grep -q 'cpu1 .* 42 exec /bin/true old_pid=41' $W/dump && grep -q 'malformed record of 3 bytes' $W/dump"
