@@ -4,22 +4,27 @@
  * scripts/run/bench-kernel.sh inside a virtme-ng guest, as root, with the
  * module loaded).  Three comparisons:
  *
- *  syscall  kernel -> user.  1 or 2 threads call getpgid() in a loop; every
- *           system call is traced at raw_syscalls:sys_enter into an 80-byte
- *           record, by logbuf's LOGBUF_EV_SYS_ENTER source or by a BPF
- *           program with bpf_ringbuf_output() (kbench.bpf.c), 4 MiB rings
- *           both.  The consumer is busy (logbuf_try_recv() /
- *           ring_buffer__consume()), parked without a timeout
- *           (logbuf_recv(-1) / ring_buffer__poll(-1)) or parked with a
- *           100 ms timeout.  Each call's argument is its thread's sequence
+ *  syscall  kernel -> user, per row (a source, a consumer mode, 1 or 2
+ *           threads calling getpgid() in a loop), logbuf against every BPF
+ *           peer (kbench.bpf.c: classic tracepoint, raw_tp and tp_btf,
+ *           each with bpf_ringbuf_output() and with reserve/submit).
+ *           Sources: "sys", every system call of every task traced at
+ *           raw_syscalls:sys_enter into an 80-byte record (logbuf's
+ *           LOGBUF_EV_SYS_ENTER); "event", syscalls:sys_enter_getpgid
+ *           through LOGBUF_IOC_ATTACH_EVENTS (a perf counter's raw sample,
+ *           56-byte records), the BPF peers keeping getpgid's calls.
+ *           Modes: busy (logbuf_try_recv() / ring_buffer__consume()),
+ *           parked (logbuf_recv(-1) with the ring's default wake-up policy,
+ *           10 ms, also with 0 us and 1 ms / ring_buffer__poll(-1), and BPF
+ *           with BPF_RB_NO_WAKEUP polled every 10 ms, as BPF users do).
+ *           4 MiB rings.  Each call's argument is its thread's sequence
  *           number: the consumer checks that every thread's records arrive
  *           complete and in order; a gap is a drop.  With 2 threads pinned
  *           to CPUs 0 and 1 also: one shared ring, a ring per CPU
- *           (logbuf_attach.ring_fds), and BPF.  And any trace event:
- *           syscalls:sys_enter_getpgid through LOGBUF_IOC_ATTACH_EVENTS
- *           (a perf counter's raw sample, 56-byte records) against a
- *           BPF program on the same tracepoint writing the same record
- *           with bpf_ringbuf_reserve()/submit().
+ *           (logbuf_attach.ring_fds), and BPF.  The report gives, per row,
+ *           the worst ratio against any BPF peer of the row, and the
+ *           delivery latency (event time to consumer) of each wake-up
+ *           policy at a low rate.
  *  ftrace   user -> ftrace.  1 or 2 threads send 64-byte records into a
  *           kernel-consumer ring (logbuf:logbuf_record events), emit
  *           them as a typed event (synthetic:kbench_ev, a tracer's ring
@@ -37,6 +42,10 @@
  *
  *   kbench [--rounds N] [--window-ms MS] [--bpf OBJ] [--only GROUP]
  *          [--json FILE]
+ *
+ * GROUP: syscall, event, latency, ftrace, u2u, or kernel (the first three).
+ * --match STR (up to 8 times): only the candidates whose "group name Nt"
+ * contains one of them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -75,6 +84,12 @@ struct cand {
 	const char *name;
 	int threads;
 	int mode;		/* per group */
+	/* syscall group: */
+	int src;		/* S_SYS, S_EV */
+	int peer;		/* P_* */
+	const char *prog;	/* P_BPF: the program's name */
+	int wake_us;		/* P_LOGBUF: -1, the module's default */
+	bool pinned;
 	run_fn run;
 	const char *met[NMET];	/* metric names, NULL: unused */
 	double v[NMET][MAXROUNDS];
@@ -85,6 +100,8 @@ static int window_ms = 300;
 static const char *bpf_path = "kbench.bpf.o";
 static pid_t self;
 static const char *only;
+static const char *match[8];	/* --match: "group name Nt" substrings */
+static int nmatch;
 
 static _Alignas(CL) atomic_int go;
 static _Alignas(CL) atomic_int stop;
@@ -103,7 +120,9 @@ static void sleep_window(void)
 
 /* ---- syscall: kernel -> user ------------------------------------------- */
 
-enum { BUSY, PARKED, TIMEOUT, UNTRACED };
+enum { BUSY, PARKED, NOWAKE, UNTRACED };
+enum { S_SYS, S_EV };
+enum { P_NONE, P_LOGBUF, P_PERCPU, P_BPF };
 
 struct seqchk {
 	pid_t tid[MAXT + 1];
@@ -111,6 +130,22 @@ struct seqchk {
 	uint64_t matched, gaps, disorder;
 	int done;
 };
+
+/*
+ * Latency runs: each of our events' delivery delay, event time (the
+ * kernel's CLOCK_MONOTONIC, both peers) to the consumer holding it.
+ */
+#define LAT_N		300
+static uint64_t *lat_buf;
+static int lat_n;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 /* One traced event: ours (getpgid with a sequence argument) or not. */
 static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
@@ -132,6 +167,11 @@ static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
 	if (i == MAXT + 1)
 		return;
 	s->tid[i] = e->ev.pid;
+	if (lat_buf && lat_n < LAT_N) {
+		uint64_t t = mono_ns();
+
+		lat_buf[lat_n++] = t > e->ev.ts_ns ? t - e->ev.ts_ns : 0;
+	}
 	if (a > s->next[i])
 		s->gaps += a - s->next[i];
 	else if (a < s->next[i])
@@ -182,7 +222,16 @@ static void *sys_producer(void *arg)
 	while (!atomic_load(&go))
 		;
 	c0 = thread_cpu();
-	while (!atomic_load_explicit(&stop, memory_order_relaxed))
+	if (lat_buf) {
+		/* A low rate: one event a millisecond, LAT_N of them. */
+		const struct timespec ms = { .tv_nsec = 1000000 };
+
+		for (; seq < LAT_N; seq++) {
+			syscall(SYS_getpgid, SEQ_BASE + seq);
+			nanosleep(&ms, NULL);
+		}
+	}
+	while (!lat_buf && !atomic_load_explicit(&stop, memory_order_relaxed))
 		syscall(SYS_getpgid, SEQ_BASE + seq++);
 	p->cpu_s = thread_cpu() - c0;
 	p->calls = seq;
@@ -252,8 +301,7 @@ static void *sys_consumer(void *arg)
 			const void *d;
 			size_t len;
 			int err = mode == BUSY ? logbuf_try_recv(r->rx, &d, &len) :
-				  logbuf_recv(r->rx, &d, &len,
-					      mode == PARKED ? -1 : 100);
+				  logbuf_recv(r->rx, &d, &len, -1);
 
 			if (!err && r->raw)
 				raw_check(&r->s, d, len);
@@ -263,9 +311,12 @@ static void *sys_consumer(void *arg)
 				 err != -EINTR)
 				die("logbuf_recv", -err);
 		} else {
+			/* NOWAKE: no wake-ups come; look every 10 ms. */
 			int n = mode == BUSY ? ring_buffer__consume(r->rb) :
-				ring_buffer__poll(r->rb, mode == PARKED ? -1 : 100);
+				ring_buffer__poll(r->rb, mode == PARKED ? -1 : 10);
 
+			if (n >= 0 && mode == NOWAKE)
+				n = ring_buffer__consume(r->rb);
 			if (n < 0 && n != -EINTR)
 				die("ring_buffer", -n);
 		}
@@ -275,8 +326,16 @@ static void *sys_consumer(void *arg)
 }
 
 static struct bpf_object *bobj;
-static struct bpf_program *bprog, *bprog_ev;
-static int brb_fd;
+static int brb_fd, bbss_fd;
+
+/* Set the programs' wake_flags (the object's .bss: that one variable). */
+static void bpf_wake_flags(uint64_t flags)
+{
+	uint32_t k = 0;
+
+	if (bpf_map_update_elem(bbss_fd, &k, &flags, BPF_ANY))
+		die("setting wake_flags", errno);
+}
 
 /*
  * The id of syscalls:sys_enter_getpgid, and a check that its pid field
@@ -322,12 +381,17 @@ static void bpf_open(void)
 	}
 	err = bpf_object__load(bobj);
 	if (err)
-		die("loading the BPF program", -err);
-	bprog = bpf_object__find_program_by_name(bobj, "kbench_sys_enter");
-	bprog_ev = bpf_object__find_program_by_name(bobj, "kbench_getpgid");
+		die("loading the BPF programs", -err);
 	brb_fd = bpf_object__find_map_fd_by_name(bobj, "rb");
-	if (!bprog || !bprog_ev || brb_fd < 0)
-		die("the BPF object", ENOENT);
+	bbss_fd = -1;
+	bpf_object__for_each_map(m, bobj) {
+		const char *n = bpf_map__name(m);
+
+		if (strlen(n) >= 4 && !strcmp(n + strlen(n) - 4, ".bss"))
+			bbss_fd = bpf_map__fd(m);
+	}
+	if (brb_fd < 0 || bbss_fd < 0)
+		die("the BPF object's maps", ENOENT);
 }
 
 /*
@@ -346,11 +410,15 @@ static int run_syscall(struct cand *c, double m[NMET])
 	uint64_t calls = 0;
 	int pfd = -1, cfd = -1, i, err;
 	double t0, dt, cpu = 0;
-	bool traced = c->mode != UNTRACED;
-	bool is_bpf = strstr(c->name, "bpf") != NULL;
-	bool percpu = strstr(c->name, "per-cpu") != NULL;
-	bool event = strstr(c->name, "event") != NULL;
-	bool pinned = strstr(c->name, "pinned") != NULL;
+	bool traced = c->peer != P_NONE;
+	bool is_bpf = c->peer == P_BPF;
+	bool percpu = c->peer == P_PERCPU;
+	bool event = c->src == S_EV;
+	bool pinned = c->pinned;
+	LOGBUF_OPTS(logbuf_dev_opts, dopt,
+		    .flags = LOGBUF_CREATE_KERNEL_PROD |
+			     (c->wake_us >= 0 ? LOGBUF_CREATE_WAKEUP : 0),
+		    .wakeup_us = c->wake_us >= 0 ? c->wake_us : 0);
 
 	atomic_store(&go, 0);
 	atomic_store(&stop, 0);
@@ -362,8 +430,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 			.ids = (uintptr_t)&getpgid_id,
 		};
 
-		err = logbuf_dev_create(RING, LOGBUF_CREATE_KERNEL_PROD,
-					&pfd, &cfd);
+		err = logbuf_dev_create_opts(RING, &dopt, &pfd, &cfd);
 		if (err)
 			die("logbuf_dev_create", -err);
 		if (ioctl(cfd, LOGBUF_IOC_ATTACH_EVENTS, &ae))
@@ -392,8 +459,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 			die("LOGBUF_IOC_ATTACH (per-cpu)", errno);
 		cfd = cfds[0];
 	} else if (traced && !is_bpf) {
-		err = logbuf_dev_create(RING, LOGBUF_CREATE_KERNEL_PROD,
-					&pfd, &cfd);
+		err = logbuf_dev_create_opts(RING, &dopt, &pfd, &cfd);
 		if (err)
 			die("logbuf_dev_create", -err);
 		a.events = LOGBUF_EV_SYS_ENTER;
@@ -410,7 +476,9 @@ static int run_syscall(struct cand *c, double m[NMET])
 		r.rb = ring_buffer__new(brb_fd, bpf_cb, &r, NULL);
 		if (!r.rb)
 			die("ring_buffer__new", errno);
-		link = bpf_program__attach(event ? bprog_ev : bprog);
+		bpf_wake_flags(c->mode == NOWAKE ? BPF_RB_NO_WAKEUP : 0);
+		link = bpf_program__attach(
+			bpf_object__find_program_by_name(bobj, c->prog));
 		if (libbpf_get_error(link))
 			die("attaching the BPF program", -libbpf_get_error(link));
 	}
@@ -456,6 +524,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 		ioctl(cfd, event ? LOGBUF_IOC_ATTACH_EVENTS : LOGBUF_IOC_ATTACH,
 		      event ? (void *)&ae : (void *)&a);
 		ioctl(cfd, LOGBUF_IOC_STATS, &st);
+		m[4] = r.s.matched ? st.wakeups * 1000.0 / r.s.matched : 0;
 		logbuf_receiver_free(r.rx);
 		close(pfd);
 		close(cfd);
@@ -948,9 +1017,6 @@ static int run_u2u(struct cand *c, double m[NMET])
 
 /* ---- candidates and rounds -------------------------------------------- */
 
-#define SYS(nm, t, md) { .group = "syscall", .name = nm, .threads = t, \
-	.mode = md, .run = run_syscall, \
-	.met = { "events/s", "calls/s/thread", "lost", "cpu ns/call" } }
 #define FT(nm, t) { .group = "ftrace", .name = nm, .threads = t, \
 	.run = run_ftrace, \
 	.met = { "landed/s", "producer ns/rec", "missing", "refused/rec", \
@@ -959,30 +1025,7 @@ static int run_u2u(struct cand *c, double m[NMET])
 	.mode = md, .run = run_u2u, \
 	.met = { "records/s", "doorbells/rec", "wakeups/rec", "lost" } }
 
-static struct cand cands[] = {
-	SYS("untraced", 1, UNTRACED),
-	SYS("logbuf busy", 1, BUSY),
-	SYS("bpf busy", 1, BUSY),
-	SYS("logbuf parked", 1, PARKED),
-	SYS("bpf parked", 1, PARKED),
-	SYS("logbuf parked 100ms", 1, TIMEOUT),
-	SYS("bpf parked 100ms", 1, TIMEOUT),
-	SYS("untraced", 2, UNTRACED),
-	SYS("logbuf busy", 2, BUSY),
-	SYS("bpf busy", 2, BUSY),
-	SYS("logbuf parked", 2, PARKED),
-	SYS("bpf parked", 2, PARKED),
-	SYS("logbuf parked 100ms", 2, TIMEOUT),
-	SYS("bpf parked 100ms", 2, TIMEOUT),
-	SYS("logbuf busy pinned", 2, BUSY),
-	SYS("logbuf per-cpu busy pinned", 2, BUSY),
-	SYS("bpf busy pinned", 2, BUSY),
-	SYS("logbuf event busy", 1, BUSY),
-	SYS("bpf event busy", 1, BUSY),
-	SYS("logbuf event parked", 1, PARKED),
-	SYS("bpf event parked", 1, PARKED),
-	SYS("logbuf event busy", 2, BUSY),
-	SYS("bpf event busy", 2, BUSY),
+static const struct cand fixed_cands[] = {
 	FT("logbuf ring", 1),
 	FT("typed event", 1),
 	FT("trace_marker", 1),
@@ -996,7 +1039,90 @@ static struct cand cands[] = {
 	U2U("heap channel, parked", U_HEAP_PARKED),
 };
 
-#define NCANDS	(int)(sizeof(cands) / sizeof(cands[0]))
+#define MAXCANDS	128
+static struct cand cands[MAXCANDS];
+static int ncands;
+#define NCANDS	ncands
+
+static const char *const bpf_kinds[] = {
+	"tp_output", "tp_reserve", "raw_output", "raw_reserve",
+	"btf_output", "btf_reserve",
+};
+#define NKINDS	(int)(sizeof(bpf_kinds) / sizeof(bpf_kinds[0]))
+
+static const char *const mode_names[] = { "busy", "parked", "nowake" };
+
+/* A kernel -> user candidate; its name is built from its parts. */
+static void add_sys(int src, int threads, int mode, int peer, int kind,
+		    int wake_us, bool pinned)
+{
+	struct cand *c = &cands[ncands++];
+	char name[64], prog[32];
+
+	if (ncands > MAXCANDS)
+		die("too many candidates", E2BIG);
+	if (peer == P_NONE)
+		snprintf(name, sizeof(name), "untraced");
+	else if (peer == P_BPF)
+		snprintf(name, sizeof(name), "bpf %s %s%s", bpf_kinds[kind],
+			 mode == NOWAKE ? "no-wakeup, 10ms poll" :
+			 mode_names[mode], pinned ? " pinned" : "");
+	else if (wake_us >= 0)
+		snprintf(name, sizeof(name), "logbuf %s, wakeup %dus",
+			 mode_names[mode], wake_us);
+	else
+		snprintf(name, sizeof(name), "logbuf%s %s%s",
+			 peer == P_PERCPU ? " per-cpu" : "", mode_names[mode],
+			 pinned ? " pinned" : "");
+	snprintf(prog, sizeof(prog), "%s_%s", src == S_EV ? "ev" : "sys",
+		 peer == P_BPF ? bpf_kinds[kind] : "");
+	*c = (struct cand){
+		.group = src == S_EV ? "event" : "syscall",
+		.name = strdup(name), .threads = threads, .mode = mode,
+		.src = src, .peer = peer,
+		.prog = peer == P_BPF ? strdup(prog) : NULL,
+		.wake_us = wake_us, .pinned = pinned, .run = run_syscall,
+		.met = { "events/s", "calls/s/thread", "lost", "cpu ns/call",
+			 "wakeups/kev" },
+	};
+}
+
+/*
+ * Per source, threads and mode: untraced, logbuf (the ring's default
+ * wake-up policy; parked also with 0 us and 1 ms), every BPF program;
+ * parked also BPF without wake-ups, polled every 10 ms.
+ */
+static void build_cands(void)
+{
+	int src, t, mode, k;
+
+	for (src = S_SYS; src <= S_EV; src++) {
+		for (t = 1; t <= MAXT; t++) {
+			if (src == S_SYS)
+				add_sys(src, t, UNTRACED, P_NONE, 0, -1, false);
+			for (mode = BUSY; mode <= PARKED; mode++) {
+				add_sys(src, t, mode, P_LOGBUF, 0, -1, false);
+				if (mode == PARKED) {
+					add_sys(src, t, mode, P_LOGBUF, 0, 0, false);
+					add_sys(src, t, mode, P_LOGBUF, 0, 1000,
+						false);
+				}
+				for (k = 0; k < NKINDS; k++)
+					add_sys(src, t, mode, P_BPF, k, -1, false);
+				if (mode == PARKED)
+					for (k = 0; k < NKINDS; k++)
+						add_sys(src, t, NOWAKE, P_BPF, k,
+							-1, false);
+			}
+		}
+	}
+	add_sys(S_SYS, 2, BUSY, P_LOGBUF, 0, -1, true);
+	add_sys(S_SYS, 2, BUSY, P_PERCPU, 0, -1, true);
+	add_sys(S_SYS, 2, BUSY, P_BPF, 0, -1, true);
+	for (k = 0; k < (int)(sizeof(fixed_cands) / sizeof(fixed_cands[0]));
+	     k++)
+		cands[ncands++] = fixed_cands[k];
+}
 
 static struct cand *find(const char *group, const char *name, int threads)
 {
@@ -1029,12 +1155,6 @@ static const struct ratio_def {
 } ratios[] = {
 #define R(w, g, a, b, t, m) { w, g, a, b, t, m }
 #define BY_THREADS(w, g, a, b, m) R(w, g, a, b, 1, m), R(w, g, a, b, 2, m)
-	BY_THREADS("syscall %dt: logbuf busy / bpf busy", "syscall",
-		   "logbuf busy", "bpf busy", 0),
-	BY_THREADS("syscall %dt: logbuf parked / bpf parked", "syscall",
-		   "logbuf parked", "bpf parked", 0),
-	BY_THREADS("syscall %dt: logbuf 100ms / bpf 100ms", "syscall",
-		   "logbuf parked 100ms", "bpf parked 100ms", 0),
 	BY_THREADS("ftrace %dt: landed/s logbuf / trace_marker", "ftrace",
 		   "logbuf ring", "trace_marker", 0),
 	BY_THREADS("ftrace %dt: producer cost trace_marker / logbuf", "ftrace",
@@ -1045,16 +1165,10 @@ static const struct ratio_def {
 		   "trace_marker", "typed event", 1),
 	BY_THREADS("ftrace %dt: landed/s typed event / logbuf ring", "ftrace",
 		   "typed event", "logbuf ring", 0),
-	BY_THREADS("any event %dt: logbuf busy / bpf busy", "syscall",
-		   "logbuf event busy", "bpf event busy", 0),
-	BY_THREADS("any event %dt: cpu ns/call, bpf / logbuf", "syscall",
-		   "bpf event busy", "logbuf event busy", 3),
-	R("any event %dt: logbuf parked / bpf parked", "syscall",
-	  "logbuf event parked", "bpf event parked", 1, 0),
 	R("syscall %dt pinned: logbuf per-cpu / logbuf shared", "syscall",
 	  "logbuf per-cpu busy pinned", "logbuf busy pinned", 2, 0),
 	R("syscall %dt pinned: logbuf per-cpu / bpf", "syscall",
-	  "logbuf per-cpu busy pinned", "bpf busy pinned", 2, 0),
+	  "logbuf per-cpu busy pinned", "bpf tp_output busy pinned", 2, 0),
 	R("syscall %dt pinned: producer cpu ns/call, shared / per-cpu",
 	  "syscall", "logbuf busy pinned", "logbuf per-cpu busy pinned", 2, 3),
 	R("u2u: /dev/logbuf busy / pipe", "u2u", "/dev/logbuf ring, busy",
@@ -1066,6 +1180,140 @@ static const struct ratio_def {
 #undef BY_THREADS
 #undef R
 };
+
+/*
+ * Delivery latency of each wake-up policy, pooled over the rounds: the
+ * consumer parked, one event a millisecond (syscall source, 1 thread).
+ */
+static struct latc {
+	const char *name;
+	int peer, mode, wake_us;
+	const char *prog;
+	uint64_t d[LAT_N * MAXROUNDS];
+	int n;
+} lats[] = {
+#define LAT(nm, p, md, us, pg) { .name = nm, .peer = p, .mode = md, \
+	.wake_us = us, .prog = pg }
+	LAT("logbuf, default policy", P_LOGBUF, PARKED, -1, NULL),
+	LAT("logbuf, wakeup 0 (every record)", P_LOGBUF, PARKED, 0, NULL),
+	LAT("logbuf, wakeup 1ms", P_LOGBUF, PARKED, 1000, NULL),
+	LAT("bpf btf_reserve, ring_buffer__poll", P_BPF, PARKED, -1,
+	    "sys_btf_reserve"),
+	LAT("bpf btf_reserve, no-wakeup, 10ms poll", P_BPF, NOWAKE, -1,
+	    "sys_btf_reserve"),
+#undef LAT
+};
+#define NLATS	(int)(sizeof(lats) / sizeof(lats[0]))
+
+static int run_latency(struct latc *l)
+{
+	struct cand c = {
+		.group = "syscall", .name = l->name, .threads = 1,
+		.mode = l->mode, .src = S_SYS, .peer = l->peer,
+		.prog = l->prog, .wake_us = l->wake_us,
+	};
+	double m[NMET];
+	int err;
+
+	lat_buf = l->d + l->n;
+	lat_n = 0;
+	err = run_syscall(&c, m);
+	lat_buf = NULL;
+	if (!err && lat_n < LAT_N) {
+		fprintf(stderr, "kbench: latency %s: %d of %d events\n",
+			l->name, lat_n, LAT_N);
+		err = -1;
+	}
+	if (!err)
+		l->n += lat_n;
+	return err;
+}
+
+/*
+ * Per row of the kernel -> user groups: logbuf (the default wake-up
+ * policy) against the best BPF peer of the row, events/s and the tracing
+ * CPU per call (the producer's CPU per call minus the untraced one's).
+ */
+static void report_rows(void)
+{
+	static const int policies[] = { -1, 1000 };
+	int src, t, mode, k, p;
+
+	printf("\nKernel -> user, worst ratio per row: logbuf against the best "
+	       "BPF peer of the row\n");
+	printf("%-6s %3s %-6s %-9s %11s %11s %-30s %7s %8s %8s %7s\n",
+	       "source", "thr", "mode", "wakeup", "logbuf ev/s", "best bpf",
+	       "(peer)", "ratio", "lb cpu", "bpf cpu", "cpu x");
+	for (src = S_SYS; src <= S_EV; src++)
+		for (t = 1; t <= MAXT; t++)
+			for (mode = BUSY; mode <= PARKED; mode++)
+				for (p = 0; p < (mode == PARKED ? 2 : 1); p++) {
+				struct cand *lb = NULL, *best = NULL,
+					    *cheap = NULL, *un = NULL;
+				double base, lbc, bc;
+
+				for (k = 0; k < NCANDS; k++) {
+					struct cand *c = &cands[k];
+
+					if (c->run != run_syscall ||
+					    c->threads != t || c->pinned)
+						continue;
+					if (c->peer == P_NONE)
+						un = c;
+					if (c->src != src)
+						continue;
+					if (c->peer == P_LOGBUF &&
+					    c->wake_us == policies[p] &&
+					    c->mode == mode)
+						lb = c;
+					if (c->peer != P_BPF ||
+					    (c->mode != mode &&
+					     !(mode == PARKED &&
+					       c->mode == NOWAKE)))
+						continue;
+					if (!best || med(c, 0) > med(best, 0))
+						best = c;
+					if (!cheap || med(c, 3) < med(cheap, 3))
+						cheap = c;
+				}
+				if (!lb || !best || !un || !lb->n)
+					continue;
+				base = med(un, 3);
+				lbc = med(lb, 3) - base;
+				bc = med(cheap, 3) - base;
+				printf("%-6s %3d %-6s %-9s %11.4g %11.4g %-30s "
+				       "%6.2fx %8.0f %8.0f %6.2fx\n",
+				       src == S_EV ? "event" : "sys", t,
+				       mode_names[mode],
+				       policies[p] < 0 ? "default" : "1ms",
+				       med(lb, 0), med(best, 0), best->name + 4,
+				       med(best, 0) > 0 ?
+				       med(lb, 0) / med(best, 0) : 0,
+				       lbc, bc, lbc > 0 ? bc / lbc : 0);
+				}
+	printf("  (cpu: ns per traced call above the untraced call's, the "
+	       "producer's; cpu x: the cheapest BPF peer's over logbuf's)\n");
+}
+
+static void report_latency(void)
+{
+	int k;
+
+	printf("\nDelivery latency, event to consumer, one event a ms, "
+	       "consumer parked (us)\n");
+	printf("  %-40s %6s %8s %8s %8s\n", "policy", "n", "p50", "p99",
+	       "max");
+	for (k = 0; k < NLATS; k++) {
+		struct latc *l = &lats[k];
+
+		if (!l->n)
+			continue;
+		qsort(l->d, l->n, sizeof(l->d[0]), cmp_u64);
+		printf("  %-40s %6d %8.0f %8.0f %8.0f\n", l->name, l->n,
+		       l->d[l->n / 2] / 1e3, l->d[l->n * 99 / 100] / 1e3,
+		       l->d[l->n - 1] / 1e3);
+	}
+}
 
 static void report(FILE *f, int rounds)
 {
@@ -1094,6 +1342,8 @@ static void report(FILE *f, int rounds)
 		}
 		printf("\n");
 	}
+	report_rows();
+	report_latency();
 	printf("\nRatios of medians (this run)\n");
 	for (k = 0; k < (int)(sizeof(ratios) / sizeof(ratios[0])); k++) {
 		const struct ratio_def *d = &ratios[k];
@@ -1122,10 +1372,21 @@ static void report(FILE *f, int rounds)
 	fprintf(f, "  ]\n}\n");
 }
 
+/* --only GROUP; "kernel": syscall, event and latency. */
+static bool wanted(const char *group)
+{
+	if (!only || !strcmp(only, group))
+		return true;
+	return !strcmp(only, "kernel") && (!strcmp(group, "syscall") ||
+					   !strcmp(group, "event") ||
+					   !strcmp(group, "latency"));
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--rounds N] [--window-ms MS] [--bpf OBJ] "
-		"[--only syscall|ftrace|u2u] [--json FILE]\n", argv0);
+		"[--only kernel|syscall|event|latency|ftrace|u2u] [--match STR]\n"
+		"       [--json FILE]\n", argv0);
 	exit(2);
 }
 
@@ -1148,6 +1409,9 @@ int main(int argc, char **argv)
 			json = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--match") && i + 1 < argc &&
+			 nmatch < 8)
+			match[nmatch++] = argv[++i];
 		else
 			usage(argv[0]);
 		if (end && *end)
@@ -1157,6 +1421,7 @@ int main(int argc, char **argv)
 	    window_ms > 60000)
 		usage(argv[0]);
 	self = getpid();
+	build_cands();
 	bpf_open();
 	/* Only the events under test, into buffers that hold a window. */
 	tr_write("tracing_on", "0");
@@ -1173,8 +1438,20 @@ int main(int argc, char **argv)
 			struct cand *c = &cands[(k + r * 3) % NCANDS];
 			double m[NMET] = { 0 };
 
-			if (only && strcmp(only, c->group))
+			if (!wanted(c->group))
 				continue;
+			if (nmatch) {
+				char gn[128];
+				int j;
+
+				snprintf(gn, sizeof(gn), "%s %s %dt", c->group,
+					 c->name, c->threads);
+				for (j = 0; j < nmatch && !strstr(gn, match[j]);
+				     j++)
+					;
+				if (j == nmatch)
+					continue;
+			}
 			/* Progress, so that a window that never ends is named. */
 			fprintf(stderr, "kbench: round %d: %s %s, %d thread%s\n",
 				r + 1, c->group, c->name, c->threads,
@@ -1186,6 +1463,12 @@ int main(int argc, char **argv)
 			for (i = 0; i < NMET; i++)
 				c->v[i][c->n] = m[i];
 			c->n++;
+		}
+		for (k = 0; k < NLATS && wanted("latency"); k++) {
+			fprintf(stderr, "kbench: round %d: latency %s\n", r + 1,
+				lats[(k + r) % NLATS].name);
+			if (run_latency(&lats[(k + r) % NLATS]))
+				fails++;
 		}
 		fprintf(stderr, "  round %d/%d done\n", r + 1, rounds);
 	}

@@ -27,6 +27,8 @@ make -s lib >"$B/bench-kernel-build.log" 2>&1 &&
 
 # The guest: the module, tracefs, then kbench; its output through the
 # shared build directory (the console can lose its tail).
+args=
+[ $# -eq 0 ] || args=$(printf '%q ' "$@")
 cat >"$B/bench-kernel-guest.sh" <<EOS
 #!/bin/bash
 insmod $ROOT/kmod/logbuf.ko || exit 1
@@ -34,7 +36,7 @@ mountpoint -q /sys/kernel/tracing ||
 	mount -t tracefs nodev /sys/kernel/tracing
 udevadm settle; [ -e /dev/logbuf ] || sleep 1
 echo "# guest kernel \$(uname -r), \$(nproc) cpus"
-cd $B/bench && ./kbench --bpf kbench.bpf.o --json $B/bench-kernel.json $* \
+cd $B/bench && ./kbench --bpf kbench.bpf.o --json $B/bench-kernel.json $args \
 	>$B/bench-kernel.out 2>&1
 echo "kbench exit \$?" >>$B/bench-kernel.out
 EOS
