@@ -373,6 +373,51 @@ TEST(fill_level_wakes_before_the_bound)
 }
 
 /*
+ * logbuf_recv() with a time-out shorter than the bound: poll() holds the
+ * record back and runs out, then the library reads the ring again and
+ * returns it, no sooner than its time-out and not as -ETIMEDOUT.
+ */
+struct recv_arg {
+	struct logbuf_receiver *rx;
+	int err;
+	size_t len;
+};
+
+static void *recv_fn(void *arg)
+{
+	struct recv_arg *ra = arg;
+	const void *d;
+
+	ra->err = logbuf_recv(ra->rx, &d, &ra->len, 300);
+	return NULL;
+}
+
+TEST(recv_timeout_still_returns_held_records)
+{
+	struct recv_arg ra = { 0 };
+	uint64_t t0, t1;
+	pthread_t th;
+	int cfd = -1;
+
+	NEED_TESTPROD();
+	ASSERT_EQ(0, create_wakeup(16 * PG, KP | WK, LOGBUF_WAKEUP_MAX_US, 0,
+				   &cfd));
+	ra.rx = logbuf_receiver_open(cfd);
+	ASSERT_NE(NULL, ra.rx);
+	t0 = now_ns();
+	ASSERT_EQ(0, pthread_create(&th, NULL, recv_fn, &ra));
+	ASSERT_EQ(0, wait_asleep(cfd, 0));
+	ASSERT_EQ(0, produce_n(cfd, 40, 1));
+	pthread_join(th, NULL);
+	t1 = now_ns();
+	EXPECT_EQ(0, ra.err);
+	EXPECT_EQ(40, ra.len);
+	EXPECT_LE(t0 + 300 * 1000000ull, t1);
+	logbuf_receiver_free(ra.rx);
+	close(cfd);
+}
+
+/*
  * Edge-triggered epoll with batched wake-ups: epoll does not call the
  * ring's poll again before it sleeps, so a wake-up lost there leaves the
  * consumer asleep for good; the 5 s time-out (the bound is 1 ms) catches
