@@ -6,6 +6,8 @@
 # the BPF ring buffer, user -> ftrace against trace_marker, user -> user
 # against pipe() and the heap channel.  The table goes to stdout, the
 # numbers to build/bench-kernel.json.  Usage: bench-kernel.sh [kbench args]
+# LOGBUF_VNG_OPTS adds virtme-ng options, as for vm-run.sh (e.g.
+# "--append tsc=reliable": the guest's clocksource on the TSC).
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -35,15 +37,19 @@ insmod $ROOT/kmod/logbuf.ko || exit 1
 mountpoint -q /sys/kernel/tracing ||
 	mount -t tracefs nodev /sys/kernel/tracing
 udevadm settle; [ -e /dev/logbuf ] || sleep 1
-echo "# guest kernel \$(uname -r), \$(nproc) cpus"
+cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
+echo "# guest kernel \$(uname -r), \$(nproc) cpus, clocksource \$(cat \$cs)" \
+	>$B/bench-kernel.out
 cd $B/bench && ./kbench --bpf kbench.bpf.o --json $B/bench-kernel.json $args \
-	>$B/bench-kernel.out 2>&1
+	>>$B/bench-kernel.out 2>&1
 echo "kbench exit \$?" >>$B/bench-kernel.out
 EOS
 chmod +x "$B/bench-kernel-guest.sh"
 rm -f "$B/bench-kernel.out"
+# LOGBUF_VNG_OPTS is split into options.
+# shellcheck disable=SC2086
 timeout 3600 vng --disable-kvm -r "/boot/vmlinuz-$kver" --cpus 2 \
-	--memory 4G -v --append loglevel=4 --rwdir="$B=$B" \
+	--memory 4G -v --append loglevel=4 ${LOGBUF_VNG_OPTS:-} --rwdir="$B=$B" \
 	--exec "$B/bench-kernel-guest.sh" </dev/null >"$B/bench-kernel-console.log" 2>&1
 cat "$B/bench-kernel.out" 2>/dev/null || cat "$B/bench-kernel-console.log"
 grep -q '^kbench exit 0$' "$B/bench-kernel.out" 2>/dev/null
