@@ -23,6 +23,7 @@
 #include "output.h"
 #include "parse.h"
 #include "perfetto.h"
+#include "probe.h"
 
 struct trace_opts {
 	double duration;
@@ -81,23 +82,27 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 }
 
 /*
- * The events: logbuf's own sources by their short names, any trace event
- * as SYSTEM:EVENT (into @names, at most LOGBUF_EVENTS_MAX).
+ * The events: logbuf's own sources by their short names, dynamic probes
+ * (kprobe:..., tools/probe.h; into @specs), any trace event as
+ * SYSTEM:EVENT (into @names); at most LOGBUF_EVENTS_MAX of the last two.
  */
-static int parse_events(const char *s, uint32_t *ev, char **names, int *n)
+static int parse_events(const char *s, uint32_t *ev, char **names, int *n,
+			char **specs, int *nr_specs)
 {
 	char *copy = strdup(s), *tok, *save = NULL;
 
 	*ev = 0;
 	*n = 0;
+	*nr_specs = 0;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (strchr(tok, ':')) {
-			if (*n == LOGBUF_EVENTS_MAX) {
-				fprintf(stderr, "logbuf: at most %d trace "
-					"events\n", LOGBUF_EVENTS_MAX);
-				goto bad;
-			}
+		if (probe_is(tok)) {
+			if (*n + *nr_specs == LOGBUF_EVENTS_MAX)
+				goto too_many;
+			specs[(*nr_specs)++] = strdup(tok);
+		} else if (strchr(tok, ':')) {
+			if (*n + *nr_specs == LOGBUF_EVENTS_MAX)
+				goto too_many;
 			names[(*n)++] = strdup(tok);
 		} else if (!strcmp(tok, "sched_switch")) {
 			*ev |= LOGBUF_EV_SCHED_SWITCH;
@@ -107,13 +112,17 @@ static int parse_events(const char *s, uint32_t *ev, char **names, int *n)
 			*ev |= LOGBUF_EV_SYS_ENTER;
 		} else {
 			fprintf(stderr, "logbuf: unknown event '%s' (known: "
-				"sched_switch, exec, syscalls, or any trace "
-				"event as SYSTEM:EVENT)\n", tok);
+				"sched_switch, exec, syscalls, any trace "
+				"event as SYSTEM:EVENT, kprobe:, kretprobe:, "
+				"uprobe:, uretprobe:, usdt:)\n", tok);
 			goto bad;
 		}
 	}
 	free(copy);
-	return *ev || *n ? 0 : -1;
+	return *ev || *n || *nr_specs ? 0 : -1;
+too_many:
+	fprintf(stderr, "logbuf: at most %d trace events and probes\n",
+		LOGBUF_EVENTS_MAX);
 bad:
 	free(copy);
 	return -1;
@@ -359,7 +368,7 @@ static int trace_check(const struct trace_opts *o, uint32_t events)
 {
 	if ((o->tgid || o->tid || o->have_cpus || o->filter) && events) {
 		fprintf(stderr, "logbuf: --pid, --tid, --cpu and --filter "
-			"filter SYSTEM:EVENT sources only\n");
+			"filter SYSTEM:EVENT sources and probes only\n");
 		return -1;
 	}
 	if (o->size & (o->size - 1)) {
@@ -465,6 +474,37 @@ static uint64_t trace_close(struct trace_rings *tr)
 	return dropped;
 }
 
+/* This run's probes: deleted after the detach, or at any exit. */
+static struct probes *trace_probes;
+
+static void trace_probes_free(void)
+{
+	probes_free(trace_probes);
+	trace_probes = NULL;
+}
+
+/* Make the probes @specs name; their events join @names. */
+static int trace_make_probes(char **specs, int nr_specs, char **names,
+			     int *nr_ids)
+{
+	int i, err = 0;
+
+	if (!nr_specs)
+		return 0;
+	trace_probes = probes_new(specs[0]);
+	if (!trace_probes)
+		err = -1;
+	else
+		atexit(trace_probes_free);
+	for (i = 0; i < nr_specs; i++) {
+		if (!err)
+			err = probes_add(trace_probes, specs[i], names, nr_ids,
+					 LOGBUF_EVENTS_MAX);
+		free(specs[i]);
+	}
+	return err;
+}
+
 int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -484,9 +524,9 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	};
 	struct logbuf_attach_events ae = { .size = sizeof(ae) };
 	struct logbuf_attach a = { .size = sizeof(a) };
-	char *names[LOGBUF_EVENTS_MAX];
+	char *names[LOGBUF_EVENTS_MAX], *specs[LOGBUF_EVENTS_MAX];
 	uint32_t ids[LOGBUF_EVENTS_MAX];
-	int nr_ids = 0;
+	int nr_ids = 0, nr_specs = 0;
 	struct trace_opts o = { 0 };
 	struct trace_out t = { .f = stdout };
 	struct trace_rings tr = { .ep = -1 };
@@ -501,9 +541,12 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 		return err > 0 ? 0 : usage_error(c);
 	t.json = cli->json;	/* --json may come among the options */
 	if (optind != argc - 1 ||
-	    parse_events(argv[optind], &a.events, names, &nr_ids) ||
+	    parse_events(argv[optind], &a.events, names, &nr_ids, specs,
+			 &nr_specs) ||
 	    trace_check(&o, a.events))
 		return usage_error(c);
+	if (trace_make_probes(specs, nr_specs, names, &nr_ids))
+		return 1;
 	if (nr_ids && decode_resolve(names, nr_ids, ids))
 		return 1;
 	if (o.filter) {
@@ -543,6 +586,7 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae);
 	filter_free(flt);	/* detached: the instance can go */
+	trace_probes_free();	/* and the probes */
 	err = o.flight ? flight_dump(&tr, &t, o.flight) :
 			 trace_round(&tr, &t, &prev, true);
 	if (err)

@@ -73,8 +73,13 @@ static const struct cmd cmds[] = {
 	  "       [-F BYTES]",
 	  "Stream kernel trace events through a ring and print them, decoded.\n"
 	  "EVENT: any trace event as SYSTEM:EVENT (sched:sched_wakeup,\n"
-	  "irq:irq_handler_entry, ...), or logbuf's own sources sched_switch,\n"
-	  "exec, syscalls.  Needs CAP_PERFMON or CAP_SYS_ADMIN.\n"
+	  "irq:irq_handler_entry, ...), logbuf's own sources sched_switch,\n"
+	  "exec, syscalls, or a probe the run makes and deletes:\n"
+	  "  kprobe:FUNC[+OFF] [ARGS]    kretprobe:FUNC [ARGS]\n"
+	  "  uprobe:PATH:SYMBOL[+OFF] [ARGS]    uretprobe:PATH:SYMBOL [ARGS]\n"
+	  "  usdt:PATH:PROVIDER:NAME     (a <sys/sdt.h> probe, its arguments)\n"
+	  "ARGS: the kernel's fetch-args (name=+0(%si):string, ret=$retval).\n"
+	  "Needs CAP_PERFMON or CAP_SYS_ADMIN.\n"
 	  "  -d, --duration=SECONDS  stop after that long (default: Ctrl-C);\n"
 	  "                          what was committed before is still read\n"
 	  "  -o, --output=FILE       write the raw records to FILE (read it\n"
@@ -97,8 +102,8 @@ static const struct cmd cmds[] = {
 	  "  -F, --flight-recorder=BYTES  keep only the newest BYTES (k/M/G)\n"
 	  "                          in overwrite rings, read nothing until\n"
 	  "                          SIGUSR1 or exit, then write those events\n"
-	  "  (-p, -t, -C, -f: SYSTEM:EVENT only; the kernel drops the rest\n"
-	  "  before it takes ring space)\n" },
+	  "  (-p, -t, -C, -f: SYSTEM:EVENT and probes only; the kernel drops\n"
+	  "  the rest before it takes ring space)\n" },
 	{ "log", cmd_log, "[-e EVENT] [-s BYTES] [-c SOCKET]",
 	  "Send each line of standard input as a typed event, EVENT(u64 line;\n"
 	  "char text[]), that the kernel drains into events/synthetic/EVENT\n"

@@ -102,3 +102,23 @@ def getpgid_marked(base, n):
 def comm():
     with open("/proc/self/comm") as f:
         return f.read().strip()
+
+
+def helper(name):
+    """A program of selftests/ built next to the tests (TOOL_HELPERS)."""
+    p = os.path.join(os.path.dirname(TOOL), "..", "selftests", name)
+    if not os.access(p, os.X_OK):
+        skip("no %s: make tests" % name)
+    return os.path.realpath(p)
+
+
+def probe_lines(group=None):
+    """The kernel's dynamic probes (kprobe_events, uprobe_events): every
+    line, or those of one group."""
+    out = []
+    for f in ("kprobe_events", "uprobe_events"):
+        with open("/sys/kernel/tracing/" + f) as fh:
+            out += [l.strip() for l in fh if l.strip()]
+    if group:
+        out = [l for l in out if (":%s/" % group) in l]
+    return out
