@@ -123,8 +123,7 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	if (logbuf_evsrc_filtered_out(ctx->file, raw->frag.data))
 		return;
 	total = ALIGN(sizeof(*e) + size, 8);
-	r = logbuf_set_ring(src->set);
-	e = logbuf_reserve(r, total, &c);
+	e = logbuf_set_reserve(src->set, &r, total, &c);
 	if (!e)
 		return;
 	e->ev.ts_ns = ktime_get_mono_fast_ns();
@@ -288,7 +287,8 @@ logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
 	src->nr_ids = a->nr_ids;
 	src->tgid = a->tgid;
 	src->tid = a->tid;
-	src->set = logbuf_set_new(r, a->ring_fds, a->nr_rings);
+	src->set = logbuf_set_new(r, a->ring_fds, a->nr_rings,
+				  LOGBUF_EV_RAW);
 	if (IS_ERR(src->set)) {
 		long err = PTR_ERR(src->set);
 

@@ -196,7 +196,8 @@ void logbuf_kprod_free(struct logbuf_kring *r)
 	kfree(r->kp);
 }
 
-static void logbuf_kprod_drop(struct logbuf_kring *r)
+/* A record a kernel producer could not write: one more in the count. */
+void logbuf_kring_drop(struct logbuf_kring *r)
 {
 	/* Visible to the consumer in its mapping and in the statistics. */
 	WRITE_ONCE(r->rv.prod->dropped, atomic64_inc_return(&r->dropped));
@@ -242,6 +243,17 @@ static void logbuf_kprod_broken(struct logbuf_kring *r)
  */
 void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 {
+	return __logbuf_reserve(r, len, c, true);
+}
+EXPORT_SYMBOL_GPL(logbuf_reserve);
+
+/*
+ * logbuf_reserve(), with the drop counted or not: a loss record that finds
+ * no room is not an event lost (its count stays for the next one).
+ */
+void *__logbuf_reserve(struct logbuf_kring *r, u32 len,
+		       struct logbuf_kclaim *c, bool count_drop)
+{
 	struct logbuf_kprod *kp = r->kp;
 	struct logbuf_pstate ps = { 0 };
 	void *data;
@@ -249,7 +261,8 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 
 	if (atomic_read(&r->kstate) &
 	    (LOGBUF_STATE_NO_CONS | LOGBUF_STATE_BROKEN)) {
-		logbuf_kprod_drop(r);
+		if (count_drop)
+			logbuf_kring_drop(r);
 		return NULL;
 	}
 	/* Enabled again by logbuf_submit() or logbuf_discard(). */
@@ -267,14 +280,14 @@ void *logbuf_reserve(struct logbuf_kring *r, u32 len, struct logbuf_kclaim *c)
 		preempt_enable_notrace();
 		if (err == -EBADMSG)
 			logbuf_kprod_broken(r);
-		logbuf_kprod_drop(r);
+		if (count_drop)
+			logbuf_kring_drop(r);
 		return NULL;
 	}
 	c->pos = ps.pos;
 	c->len = ps.len;
 	return data;
 }
-EXPORT_SYMBOL_GPL(logbuf_reserve);
 
 /*
  * Unread bytes as a parked consumer left them: our tail against the head

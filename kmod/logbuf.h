@@ -17,6 +17,7 @@
 #include <logbuf/proto.h>
 
 struct logbuf_set;
+struct logbuf_kclaim;
 struct logbuf_evsrc;
 
 /**
@@ -215,36 +216,44 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg);
 void logbuf_evsrc_detach(struct logbuf_ksrc *src);
 
 /**
+ * struct logbuf_loss - events a source dropped in one ring, not yet in a
+ *	loss record (Documentation/userspace-api/logbuf.rst, "Loss records")
+ * @count: how many; a report takes them all with one exchange.
+ * @first_ns: when the first of them fired; 0 until one did.
+ * @last_ns: when the last did.
+ */
+struct logbuf_loss {
+	atomic64_t count;
+	atomic64_t first_ns;
+	atomic64_t last_ns;
+};
+
+/**
  * struct logbuf_set - where an event source's records go
  * @ns: the attaching task's pid namespace (a reference): records carry
  *	thread and process ids as it sees them, 0 for tasks outside it.
+ * @source: struct logbuf_ev_loss.source of its loss records.
  * @nr: rings in @rings, 1 .. nr_cpu_ids.
+ * @loss: one per ring: what the source dropped there.
  * @rings: an event on CPU c goes into @rings[c % @nr]; one reference each.
  */
 struct logbuf_set {
 	struct pid_namespace *ns;
+	u32 source;
 	unsigned int nr;
+	struct logbuf_loss *loss;
 	struct logbuf_kring *rings[];
 };
 
 struct logbuf_set *logbuf_set_new(struct logbuf_kring *r, u64 ring_fds,
-				  u32 nr_rings);
+				  u32 nr_rings, u32 source);
 void logbuf_set_free(struct logbuf_set *set);
+void *logbuf_set_reserve(struct logbuf_set *set, struct logbuf_kring **rp,
+			 u32 len, struct logbuf_kclaim *c);
 
-/*
- * The ring of the CPU we run on.  The set is written before the sources
- * that use it are registered and freed only after they are gone (the
- * tracepoint's or perf's synchronization), so a source always sees a
- * whole, live set.  A source may migrate between reading the CPU and
- * reserving (syscall tracepoints are preemptible on newer kernels): the
- * rings are multi-producer, so that costs only locality, never a record.
- */
-static inline struct logbuf_kring *logbuf_set_ring(struct logbuf_set *set)
-{
-	unsigned int cpu = raw_smp_processor_id();
-
-	return set->rings[likely(cpu < set->nr) ? cpu : cpu % set->nr];
-}
+void *__logbuf_reserve(struct logbuf_kring *r, u32 len,
+		       struct logbuf_kclaim *c, bool count_drop);
+void logbuf_kring_drop(struct logbuf_kring *r);
 
 /*
  * @t's thread id and process id as the attaching task sees them (perf's

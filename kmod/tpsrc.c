@@ -43,11 +43,11 @@ static void logbuf_tp_switch(void *data, bool preempt,
 			     unsigned int prev_state)
 {
 	struct logbuf_set *set = data;
-	struct logbuf_kring *r = logbuf_set_ring(set);
+	struct logbuf_kring *r;
 	struct logbuf_ev_switch *e;
 	struct logbuf_kclaim c;
 
-	e = logbuf_reserve(r, sizeof(*e), &c);
+	e = logbuf_set_reserve(set, &r, sizeof(*e), &c);
 	if (!e)
 		return;
 	logbuf_ev_fill(&e->ev, LOGBUF_EV_SCHED_SWITCH, sizeof(*e), set, prev);
@@ -81,12 +81,12 @@ static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 			   struct linux_binprm *bprm)
 {
 	struct logbuf_set *set = data;
-	struct logbuf_kring *r = logbuf_set_ring(set);
+	struct logbuf_kring *r;
 	struct logbuf_ev_exec *e;
 	struct logbuf_kclaim c;
 	u32 n = strnlen(bprm->filename, LOGBUF_EV_EXEC_MAX);
 
-	e = logbuf_reserve(r, sizeof(*e) + n, &c);
+	e = logbuf_set_reserve(set, &r, sizeof(*e) + n, &c);
 	if (!e)
 		return;
 	logbuf_ev_fill(&e->ev, LOGBUF_EV_EXEC, sizeof(*e) + n, set, p);
@@ -104,7 +104,7 @@ static void logbuf_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 static void logbuf_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct logbuf_set *set = data;
-	struct logbuf_kring *r = logbuf_set_ring(set);
+	struct logbuf_kring *r;
 	struct logbuf_ev_syscall *e;
 	struct logbuf_kclaim c;
 	unsigned long args[6];
@@ -114,7 +114,7 @@ static void logbuf_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 	 * preemption off until the submit, so no task stopped here can hold
 	 * the ring's oldest claim open.
 	 */
-	e = logbuf_reserve(r, sizeof(*e), &c);
+	e = logbuf_set_reserve(set, &r, sizeof(*e), &c);
 	if (!e)
 		return;
 	logbuf_ev_fill(&e->ev, LOGBUF_EV_SYS_ENTER, sizeof(*e), set, current);
@@ -200,7 +200,7 @@ static long logbuf_tp_attach(struct logbuf_end *end,
 		logbuf_tp_detach_all(src);
 		return 0;
 	}
-	set = logbuf_set_new(end->ring, a->ring_fds, a->nr_rings);
+	set = logbuf_set_new(end->ring, a->ring_fds, a->nr_rings, a->events);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
 	mutex_lock(&logbuf_tp_lock);

@@ -133,13 +133,18 @@ struct trace_out {
 	bool raw, json;
 	struct perfetto *pf;
 	uint64_t events, bytes;
+	uint64_t lost;		/* the sum of the loss records' counts */
 };
 
 static void trace_record(void *ctx, const void *d, size_t len)
 {
+	const struct logbuf_ev_loss *loss = d;
 	struct trace_out *t = ctx;
 
-	t->events++;
+	if (len >= sizeof(*loss) && loss->ev.type == LOGBUF_EV_LOSS)
+		t->lost += loss->lost;
+	else
+		t->events++;
 	t->bytes += len;
 	if (t->pf)
 		perfetto_record(t->pf, d, len);
@@ -581,7 +586,12 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	err = trace_loop(&tr, &t, &o, t0, &prev);
 	if (err)
 		return err;
-	/* Stop the sources, then take what they committed before. */
+	/*
+	 * Make room, stop the sources (each writes a last loss record for
+	 * what it still counts, if there is room), then take the rest.
+	 */
+	if (!o.flight && trace_round(&tr, &t, &prev, false))
+		return 1;
 	a.events = 0;
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH, &a);
 	ioctl(tr.cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae);
@@ -597,15 +607,20 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	secs = cli_now() - t0;
 	if (cli->json && !t.raw)
 		printf("{\"summary\":{\"events\":%" PRIu64 ",\"bytes\":%" PRIu64
-		       ",\"dropped\":%" PRIu64 ",\"rings\":%d,\"late\":%" PRIu64
-		       ",\"seconds\":%.3f}}\n", t.events, t.bytes, dropped,
-		       tr.nr, late, secs);
+		       ",\"dropped\":%" PRIu64 ",\"lost_in_stream\":%" PRIu64
+		       ",\"rings\":%d,\"late\":%" PRIu64 ",\"seconds\":%.3f}}\n",
+		       t.events, t.bytes, dropped, t.lost, tr.nr, late, secs);
 	else
 		fprintf(stderr, "logbuf: %" PRIu64 " events, %" PRIu64
 			" bytes, %" PRIu64 " dropped by %s, %.0f events/s "
 			"over %.2f s\n", t.events, t.bytes, dropped,
 			tr.nr > 1 ? "the rings" : "this ring",
 			t.events / secs, secs);
+	/* Each drop is in one loss record, unless a ring had no room left. */
+	if (dropped > t.lost && !o.flight)
+		fprintf(stderr, "logbuf: %" PRIu64 " of the dropped events are "
+			"in no loss record (a ring had no room for one at the "
+			"end)\n", dropped - t.lost);
 	if (late)
 		fprintf(stderr, "logbuf: %" PRIu64 " events printed out of "
 			"timestamp order (committed more than a round late)\n",

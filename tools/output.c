@@ -32,6 +32,50 @@ static void print_switch(FILE *f, const struct logbuf_ev_switch *e,
 		e->next_prio);
 }
 
+/* The sources a loss record names: "events" or logbuf's own, by name. */
+void loss_source(char *buf, size_t size, uint32_t source)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ LOGBUF_EV_SCHED_SWITCH, "sched_switch" },
+		{ LOGBUF_EV_EXEC, "exec" },
+		{ LOGBUF_EV_SYS_ENTER, "syscalls" },
+		{ LOGBUF_EV_RAW, "events" },
+	};
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((source & names[i].bit) && used < size)
+			used += snprintf(buf + used, size - used, "%s%s",
+					 used ? "," : "", names[i].name);
+	if (!used)
+		snprintf(buf, size, "%#x", source);
+}
+
+static void print_loss(FILE *f, const struct logbuf_ev_loss *e, bool json)
+{
+	char src[64];
+
+	loss_source(src, sizeof(src), e->source);
+	if (json) {
+		fprintf(f, "\"event\":\"lost\",\"lost\":%" PRIu64
+			",\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64
+			",\"source\":\"%s\"}\n", (uint64_t)e->lost,
+			(uint64_t)e->first_ns, (uint64_t)e->last_ns, src);
+		return;
+	}
+	fprintf(f, "LOST %" PRIu64 " event%s from %" PRIu64 ".%09" PRIu64
+		" to %" PRIu64 ".%09" PRIu64 " (source: %s)\n",
+		(uint64_t)e->lost, e->lost == 1 ? "" : "s",
+		(uint64_t)e->first_ns / 1000000000,
+		(uint64_t)e->first_ns % 1000000000,
+		(uint64_t)e->last_ns / 1000000000,
+		(uint64_t)e->last_ns % 1000000000, src);
+}
+
 void print_event(FILE *f, const void *d, size_t len, bool json)
 {
 	const struct logbuf_ev *ev = d;
@@ -90,6 +134,9 @@ void print_event(FILE *f, const void *d, size_t len, bool json)
 		fprintf(f, ")\n");
 	} else if (ev->type == LOGBUF_EV_RAW) {
 		decode_raw(f, d, len, json);
+	} else if (ev->type == LOGBUF_EV_LOSS &&
+		   len >= sizeof(struct logbuf_ev_loss)) {
+		print_loss(f, d, json);
 	} else if (json) {
 		fprintf(f, "\"type\":%u,\"size\":%zu}\n", ev->type, len);
 	} else {

@@ -5,9 +5,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* One record of a kernel-producer ring, a line of text or a JSON object. */
 void print_event(FILE *f, const void *d, size_t len, bool json);
+/* struct logbuf_ev_loss.source as names: "events", "sched_switch,exec". */
+void loss_source(char *buf, size_t size, uint32_t source);
 
 #endif /* _LOGBUF_TOOL_OUTPUT_H */

@@ -19,6 +19,7 @@
 #include <logbuf/trace.h>
 
 #include "decode.h"
+#include "output.h"
 #include "perfetto.h"
 
 #define MAXCPU	4096
@@ -120,6 +121,25 @@ static void instant(struct perfetto *p, unsigned int cpu, uint64_t now,
 	fputc('}', p->f);
 }
 
+/*
+ * A loss record: an instant where the first lost event fired (the gap
+ * starts there), with how many, until when, and which source.
+ */
+static void lost(struct perfetto *p, unsigned int cpu,
+		 const struct logbuf_ev_loss *e)
+{
+	uint64_t at = e->first_ns >= p->t0 ? e->first_ns : e->ev.ts_ns;
+	char src[64];
+
+	loss_source(src, sizeof(src), e->source);
+	sep(p);
+	fprintf(p->f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":0,\"tid\":%u,"
+		"\"ts\":%.3f,\"name\":\"lost\",\"args\":{\"lost\":%" PRIu64
+		",\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64
+		",\"source\":\"%s\"}}", cpu, us(p, at), (uint64_t)e->lost,
+		(uint64_t)e->first_ns, (uint64_t)e->last_ns, src);
+}
+
 void perfetto_record(struct perfetto *p, const void *d, size_t len)
 {
 	const struct logbuf_ev *ev = d;
@@ -143,6 +163,11 @@ void perfetto_record(struct perfetto *p, const void *d, size_t len)
 
 		memcpy(c, e->next_comm, 16);
 		switch_to(p, cpu, ev->ts_ns, (int32_t)e->next_pid, c);
+		return;
+	}
+	if (ev->type == LOGBUF_EV_LOSS &&
+	    len >= sizeof(struct logbuf_ev_loss)) {
+		lost(p, cpu, d);
 		return;
 	}
 	if (ev->type != LOGBUF_EV_RAW) {

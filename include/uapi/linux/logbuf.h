@@ -462,6 +462,40 @@ struct logbuf_ev_raw {
 	__u8 raw[];
 };
 
+/*
+ * Loss records: when a source (LOGBUF_IOC_ATTACH or _ATTACH_EVENTS) finds
+ * a ring full, the events it drops are counted for that ring, and the next
+ * record it writes there is preceded by one struct logbuf_ev_loss with how
+ * many; at the detach it writes what is still counted.  In a ring only
+ * sources write, the @lost of all its loss records add up to the ring's
+ * dropped count (struct logbuf_stats), less what was still counted when
+ * the ring had no room even at the detach.
+ */
+#define LOGBUF_EV_LOSS		(1U << 14)
+
+/**
+ * struct logbuf_ev_loss - events a source dropped, type LOGBUF_EV_LOSS
+ * @ev: header: @ev.ts_ns when this record was written, @ev.cpu the CPU
+ *	that wrote it, @ev.pid and @ev.tgid 0.
+ * @lost: events dropped in this ring since the source's previous loss
+ *	record in it.
+ * @first_ns: when the first of them fired (CLOCK_MONOTONIC, as @ev.ts_ns).
+ * @last_ns: when the last did.  Both bound the gap, except that with
+ *	several CPUs dropping into one ring at once a bound may be off by the
+ *	time the race took.
+ * @source: LOGBUF_EV_RAW for trace events (LOGBUF_IOC_ATTACH_EVENTS),
+ *	else the LOGBUF_EV_* bits of the LOGBUF_IOC_ATTACH that dropped them.
+ * @__pad: 0.
+ */
+struct logbuf_ev_loss {
+	struct logbuf_ev ev;
+	__u64 lost;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u32 source;
+	__u32 __pad;
+};
+
 /* Largest @raw_size a record carries; bigger events are dropped, counted. */
 #define LOGBUF_EV_RAW_MAX	4096
 /* Events one LOGBUF_IOC_ATTACH_EVENTS may name. */
