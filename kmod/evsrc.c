@@ -7,7 +7,10 @@
  * the lock-free producer API.  This is the way perf's own buffer receives
  * tracepoint samples, so it is safe wherever a trace event fires, NMI
  * included, and takes no lock; CPUs outside the chosen set have no counter
- * and pay nothing.
+ * and pay nothing.  CPUs that come online later get their counters from a
+ * work item the CPU hotplug callbacks queue (a counter cannot be made under
+ * the hotplug lock: see logbuf_evsrc_ioctl()), and a marker record says
+ * from when they are traced.
  *
  * Filter expressions (tracefs syntax) come from a trace instance the caller
  * names: the kernel compiles what is written to the instance's
@@ -16,6 +19,7 @@
  * The kernel exports no other way to compile a filter.
  */
 #include <linux/capability.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -32,6 +36,7 @@
 #include <linux/trace_events.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include "logbuf.h"
 #include "logbuf_api.h"
 
@@ -58,8 +63,16 @@ struct logbuf_evctx {
  * @toobig: events bigger than LOGBUF_EV_RAW_MAX (dropped).
  * @ctx: one per event id.
  * @nr_ids: entries in @ctx.
- * @nr: counters in @ev.
- * @ev: one counter per event and CPU.
+ * @ids: the event ids (perf's config).
+ * @node: the CPU hotplug instance, once added (@hp).
+ * @hp: @node is added.
+ * @work: makes and releases counters after a CPU came or went.
+ * @lock: serializes changes of @ev (the attach, then @work).
+ * @want: the CPUs to trace whenever they are online.
+ * @stale: CPUs that went offline since @work last ran (their counters
+ *	are out of their CPU's context for good).
+ * @ev: @nr_ids counters per CPU, CPU c's at [c * @nr_ids]; NULL where
+ *	none.
  */
 struct logbuf_evsrc {
 	struct logbuf_set *set;
@@ -68,9 +81,18 @@ struct logbuf_evsrc {
 	atomic64_t toobig;
 	struct logbuf_evctx *ctx;
 	unsigned int nr_ids;
-	unsigned int nr;
-	struct perf_event *ev[];
+	u32 *ids;
+	struct hlist_node node;
+	bool hp;
+	struct work_struct work;
+	struct mutex lock;
+	cpumask_var_t want;
+	cpumask_var_t stale;
+	struct perf_event **ev;
 };
+
+/* The dynamic hotplug state of every attachment's instance. */
+static enum cpuhp_state logbuf_evsrc_hp;
 
 /*
  * The instance's filter for the event, if one is set: as ftrace's own
@@ -139,24 +161,47 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	logbuf_submit(r, &c, 0);
 }
 
-static void logbuf_evsrc_free(struct logbuf_evsrc *src)
+/* Release CPU @cpu's counters; a handler may still run (see below). */
+static void logbuf_evsrc_release_cpu(struct logbuf_evsrc *src,
+				     unsigned int cpu)
 {
+	struct perf_event **ev = &src->ev[cpu * src->nr_ids];
 	unsigned int i;
 
-	for (i = 0; i < src->nr; i++)
-		perf_event_release_kernel(src->ev[i]);
+	for (i = 0; i < src->nr_ids; i++) {
+		if (ev[i])
+			perf_event_release_kernel(ev[i]);
+		ev[i] = NULL;
+	}
+}
+
+static void logbuf_evsrc_free(struct logbuf_evsrc *src)
+{
+	unsigned int i, cpu;
+
+	/* No callback queues the work after this, and it is not running. */
+	if (src->hp)
+		cpuhp_state_remove_instance_nocalls(logbuf_evsrc_hp,
+						    &src->node);
+	cancel_work_sync(&src->work);
+	for_each_possible_cpu(cpu)
+		if (src->ev)
+			logbuf_evsrc_release_cpu(src, cpu);
 	/*
 	 * A released counter is off its CPU's list, but a handler that an
 	 * interrupt on that CPU found on the list may still be running with
 	 * @src (the counter itself is freed by RCU).  Handlers run inside the
 	 * tracepoint: wait for every reader the tracepoint machinery knows.
 	 */
-	if (src->nr)
-		tracepoint_synchronize_unregister();
+	tracepoint_synchronize_unregister();
 	for (i = 0; src->ctx && i < src->nr_ids; i++)
 		if (src->ctx[i].file)
 			trace_put_event_file(src->ctx[i].file);
 	kfree(src->ctx);
+	kfree(src->ids);
+	kvfree(src->ev);
+	free_cpumask_var(src->want);
+	free_cpumask_var(src->stale);
 	if (src->set)
 		logbuf_set_free(src->set);
 	kfree(src);
@@ -230,7 +275,7 @@ void logbuf_evsrc_detach(struct logbuf_ksrc *ks)
 		logbuf_evsrc_free(src);
 }
 
-/* The CPUs to trace: the caller's bitmap, or every online CPU. */
+/* The CPUs to trace: the caller's bitmap, or every CPU there may be. */
 static int logbuf_evsrc_cpus(const struct logbuf_attach_events *a,
 			     struct cpumask *mask)
 {
@@ -242,7 +287,7 @@ static int logbuf_evsrc_cpus(const struct logbuf_attach_events *a,
 	if (!a->cpus) {
 		if (a->cpus_size)
 			return -EINVAL;
-		cpumask_copy(mask, cpu_online_mask);
+		cpumask_copy(mask, cpu_possible_mask);
 		return 0;
 	}
 	if (!a->cpus_size || a->cpus_size > 1024)
@@ -261,78 +306,207 @@ static int logbuf_evsrc_cpus(const struct logbuf_attach_events *a,
 	return 0;
 }
 
-static struct logbuf_evsrc *
-logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
-		 const u32 *ids, const struct cpumask *mask,
-		 const char *instance)
+/*
+ * Make CPU @cpu's counters, disabled: an event's filter must be in place
+ * before its first sample, and the first counter of an event is what
+ * names it (perf looked it up by id) for taking the instance's file.
+ * All or none.
+ */
+static int logbuf_evsrc_make_cpu(struct logbuf_evsrc *src, unsigned int cpu,
+				 const char *instance)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_TRACEPOINT,
 		.size = sizeof(attr),
 		.sample_period = 1,
 		.sample_type = PERF_SAMPLE_RAW,
+		.disabled = 1,
 	};
-	unsigned int i, k = 0, nr = a->nr_ids * cpumask_weight(mask);
-	struct logbuf_evsrc *src;
-	int cpu;
+	struct perf_event **ev = &src->ev[cpu * src->nr_ids];
+	unsigned int i;
+	int err = 0;
 
-	src = kzalloc(struct_size(src, ev, nr), GFP_KERNEL_ACCOUNT);
+	for (i = 0; i < src->nr_ids && !err; i++) {
+		attr.config = src->ids[i];
+		ev[i] = perf_event_create_kernel_counter(&attr, cpu, NULL,
+							 logbuf_evsrc_overflow,
+							 &src->ctx[i]);
+		if (IS_ERR(ev[i])) {
+			err = PTR_ERR(ev[i]);
+			ev[i] = NULL;
+		} else if (instance && !src->ctx[i].file) {
+			err = logbuf_evsrc_file(&src->ctx[i], instance, ev[i]);
+		}
+	}
+	if (err)
+		logbuf_evsrc_release_cpu(src, cpu);
+	return err;
+}
+
+static void logbuf_evsrc_enable_cpu(struct logbuf_evsrc *src,
+				    unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < src->nr_ids; i++)
+		perf_event_enable(src->ev[cpu * src->nr_ids + i]);
+}
+
+/* Tell the reader, in @cpu's ring, from when @cpu is traced or not. */
+static void logbuf_evsrc_marker(struct logbuf_evsrc *src, unsigned int cpu,
+				bool online)
+{
+	struct logbuf_ev_cpu *e;
+	struct logbuf_kring *r;
+	struct logbuf_kclaim c;
+
+	e = logbuf_set_reserve_on(src->set, cpu, &r, sizeof(*e), &c);
+	if (!e)
+		return;
+	e->ev.ts_ns = ktime_get_mono_fast_ns();
+	e->ev.type = LOGBUF_EV_CPU;
+	e->ev.size = sizeof(*e);
+	e->ev.cpu = cpu;
+	e->ev.pid = 0;
+	e->ev.tgid = 0;
+	e->online = online;
+	e->__pad = 0;
+	logbuf_submit(r, &c, 0);
+}
+
+/*
+ * After CPUs came or went: a CPU marked stale (it went offline, or came
+ * back, since its counters were made: perf took them out of its context
+ * for good) loses its counters; a wanted CPU that is online and has none
+ * gets them.  A CPU that goes away while we make its counters is marked
+ * stale by its callback and handled by the next run.
+ */
+static void logbuf_evsrc_hotplug(struct work_struct *work)
+{
+	struct logbuf_evsrc *src = container_of(work, struct logbuf_evsrc,
+						work);
+	unsigned int cpu;
+
+	mutex_lock(&src->lock);
+	for_each_cpu(cpu, src->want) {
+		bool had = src->ev[cpu * src->nr_ids];
+
+		if (cpumask_test_and_clear_cpu(cpu, src->stale) && had) {
+			logbuf_evsrc_release_cpu(src, cpu);
+			logbuf_evsrc_marker(src, cpu, false);
+			had = false;
+		}
+		if (had || !cpu_online(cpu) ||
+		    logbuf_evsrc_make_cpu(src, cpu, NULL))
+			continue;
+		logbuf_evsrc_enable_cpu(src, cpu);
+		logbuf_evsrc_marker(src, cpu, true);
+	}
+	mutex_unlock(&src->lock);
+}
+
+/*
+ * The hotplug callbacks (CPUHP_AP_ONLINE_DYN: after perf's own state on
+ * the way up, before it on the way down).  They only mark the CPU and
+ * queue the work: a counter cannot be made or released under the hotplug
+ * lock (logbuf_evsrc_ioctl() says why).
+ */
+static int logbuf_evsrc_cpu_changed(unsigned int cpu, struct hlist_node *node)
+{
+	struct logbuf_evsrc *src = hlist_entry(node, struct logbuf_evsrc,
+					       node);
+
+	if (cpumask_test_cpu(cpu, src->want)) {
+		cpumask_set_cpu(cpu, src->stale);
+		queue_work(system_unbound_wq, &src->work);
+	}
+	return 0;
+}
+
+int logbuf_evsrc_init(void)
+{
+	int ret = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN,
+					  "logbuf/evsrc:online",
+					  logbuf_evsrc_cpu_changed,
+					  logbuf_evsrc_cpu_changed);
+
+	if (ret < 0)
+		return ret;
+	logbuf_evsrc_hp = ret;
+	return 0;
+}
+
+void logbuf_evsrc_exit(void)
+{
+	cpuhp_remove_multi_state(logbuf_evsrc_hp);
+}
+
+static struct logbuf_evsrc *
+logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
+		 const u32 *ids, const struct cpumask *mask,
+		 const char *instance)
+{
+	struct logbuf_evsrc *src;
+	unsigned int cpu;
+	int err = 0;
+
+	src = kzalloc(sizeof(*src), GFP_KERNEL_ACCOUNT);
 	if (!src)
 		return ERR_PTR(-ENOMEM);
-	src->ctx = kcalloc(a->nr_ids, sizeof(*src->ctx), GFP_KERNEL_ACCOUNT);
-	if (!src->ctx) {
-		kfree(src);
-		return ERR_PTR(-ENOMEM);
-	}
+	mutex_init(&src->lock);
+	INIT_WORK(&src->work, logbuf_evsrc_hotplug);
 	src->nr_ids = a->nr_ids;
 	src->tgid = a->tgid;
 	src->tid = a->tid;
+	src->ctx = kcalloc(a->nr_ids, sizeof(*src->ctx), GFP_KERNEL_ACCOUNT);
+	src->ids = kmemdup(ids, a->nr_ids * sizeof(*ids), GFP_KERNEL_ACCOUNT);
+	src->ev = kvcalloc(nr_cpu_ids * a->nr_ids, sizeof(*src->ev),
+			   GFP_KERNEL_ACCOUNT);
+	if (!src->ctx || !src->ids || !src->ev ||
+	    !zalloc_cpumask_var(&src->want, GFP_KERNEL_ACCOUNT) ||
+	    !zalloc_cpumask_var(&src->stale, GFP_KERNEL_ACCOUNT)) {
+		logbuf_evsrc_free(src);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (cpu = 0; cpu < a->nr_ids; cpu++)
+		src->ctx[cpu].src = src;
+	cpumask_copy(src->want, mask);
 	src->set = logbuf_set_new(r, a->ring_fds, a->nr_rings,
 				  LOGBUF_EV_RAW);
 	if (IS_ERR(src->set)) {
-		long err = PTR_ERR(src->set);
-
+		err = PTR_ERR(src->set);
 		src->set = NULL;
-		kfree(src->ctx);
-		kfree(src);
+		logbuf_evsrc_free(src);
 		return ERR_PTR(err);
 	}
 	/*
-	 * Counters are made disabled: an event's filter must be in place
-	 * before its first sample, and the counter is what names the event
-	 * (perf looked it up by id).  Everything is enabled at the end.
+	 * The hotplug instance first: a CPU that comes or goes from now on
+	 * queues the work, which waits for @lock and then makes up for it.
 	 */
-	attr.disabled = 1;
-	for (i = 0; i < a->nr_ids; i++) {
-		bool first = true;
-
-		src->ctx[i].src = src;
-		attr.config = ids[i];
-		for_each_cpu(cpu, mask) {
-			struct perf_event *ev;
-			int err = 0;
-
-			ev = perf_event_create_kernel_counter(&attr, cpu, NULL,
-						logbuf_evsrc_overflow,
-						&src->ctx[i]);
-			if (IS_ERR(ev))
-				err = PTR_ERR(ev);
-			else
-				src->ev[k++] = ev;
-			if (!err && first && instance)
-				err = logbuf_evsrc_file(&src->ctx[i], instance,
-							ev);
-			first = false;
-			if (err) {
-				src->nr = k;
-				logbuf_evsrc_free(src);
-				return ERR_PTR(err);
-			}
-		}
+	err = cpuhp_state_add_instance_nocalls(logbuf_evsrc_hp, &src->node);
+	if (err) {
+		logbuf_evsrc_free(src);
+		return ERR_PTR(err);
 	}
-	for (i = 0; i < k; i++)
-		perf_event_enable(src->ev[i]);
-	src->nr = k;
+	src->hp = true;
+	mutex_lock(&src->lock);
+	for_each_cpu_and(cpu, mask, cpu_online_mask) {
+		err = logbuf_evsrc_make_cpu(src, cpu, instance);
+		/* Gone meanwhile: its callback queued the work. */
+		if (err == -ENODEV && !cpu_online(cpu))
+			err = 0;
+		if (err)
+			break;
+	}
+	/* Every filter is in place: enable everything. */
+	for_each_possible_cpu(cpu)
+		if (!err && src->ev[cpu * src->nr_ids])
+			logbuf_evsrc_enable_cpu(src, cpu);
+	mutex_unlock(&src->lock);
+	if (err) {
+		logbuf_evsrc_free(src);
+		return ERR_PTR(err);
+	}
 	return src;
 }
 
@@ -428,11 +602,10 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 		goto out;
 	}
 	/*
-	 * Counters for the CPUs online now.  Not under cpus_read_lock():
+	 * Counters for the CPUs online now, later ones from the hotplug
+	 * work.  Not under cpus_read_lock(), nor from a hotplug callback:
 	 * making a tracepoint counter registers a probe, which takes
-	 * event_mutex and then the hotplug lock itself (static keys).  A CPU
-	 * that goes away meanwhile gets a counter that stays idle, or fails
-	 * the attach; either is safe.
+	 * event_mutex and then the hotplug lock itself (static keys).
 	 */
 	err = logbuf_evsrc_cpus(&a, mask);
 	if (!err) {

@@ -214,6 +214,8 @@ void logbuf_tp_detach_all(struct logbuf_ksrc *src);
 
 long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg);
 void logbuf_evsrc_detach(struct logbuf_ksrc *src);
+int logbuf_evsrc_init(void);
+void logbuf_evsrc_exit(void);
 
 /**
  * struct logbuf_loss - events a source dropped in one ring, not yet in a
@@ -250,6 +252,9 @@ struct logbuf_set *logbuf_set_new(struct logbuf_kring *r, u64 ring_fds,
 void logbuf_set_free(struct logbuf_set *set);
 void *logbuf_set_reserve(struct logbuf_set *set, struct logbuf_kring **rp,
 			 u32 len, struct logbuf_kclaim *c);
+void *logbuf_set_reserve_on(struct logbuf_set *set, unsigned int i,
+			    struct logbuf_kring **rp, u32 len,
+			    struct logbuf_kclaim *c);
 
 void *__logbuf_reserve(struct logbuf_kring *r, u32 len,
 		       struct logbuf_kclaim *c, bool count_drop);

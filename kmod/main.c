@@ -164,11 +164,16 @@ static int __init logbuf_init(void)
 	err = logbuf_tev_init();
 	if (err)
 		goto out_wq;
-	err = misc_register(&logbuf_misc);
+	err = logbuf_evsrc_init();
 	if (err)
 		goto out_tev;
+	err = misc_register(&logbuf_misc);
+	if (err)
+		goto out_evsrc;
 	return 0;
 
+out_evsrc:
+	logbuf_evsrc_exit();
 out_tev:
 	logbuf_tev_exit();
 out_wq:
@@ -179,6 +184,8 @@ out_wq:
 static void __exit logbuf_exit(void)
 {
 	misc_deregister(&logbuf_misc);
+	/* No attachment is left: no hotplug instance either. */
+	logbuf_evsrc_exit();
 	destroy_workqueue(logbuf_wq);
 	/* No ring, tracer or drain is left: the typed events can go. */
 	logbuf_tev_exit();

@@ -126,7 +126,14 @@ static void logbuf_set_lost(struct logbuf_loss *l)
 void *logbuf_set_reserve(struct logbuf_set *set, struct logbuf_kring **rp,
 			 u32 len, struct logbuf_kclaim *c)
 {
-	unsigned int i = raw_smp_processor_id();
+	return logbuf_set_reserve_on(set, raw_smp_processor_id(), rp, len, c);
+}
+
+/* logbuf_set_reserve() in the ring of CPU @i, wherever we run. */
+void *logbuf_set_reserve_on(struct logbuf_set *set, unsigned int i,
+			    struct logbuf_kring **rp, u32 len,
+			    struct logbuf_kclaim *c)
+{
 	struct logbuf_kring *r;
 	struct logbuf_loss *l;
 	void *e;

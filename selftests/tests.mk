@@ -34,7 +34,7 @@ TOOL_TESTS	:= tool/log.sh tool/collect.sh tool/trace_exec.sh \
 		   tool/trace_flight_recorder.py tool/trace_filter_expr.py \
 		   tool/list.py tool/stat.py tool/usage_error.sh \
 		   tool/trace_probes.py tool/trace_probes_cleanup.py \
-		   tool/trace_loss.py
+		   tool/trace_loss.py tool/trace_hotplug.py
 # ... the programs they trace: a known call chain with a USDT probe, built
 # as Debian builds (no frame pointers) and with frame pointers ...
 TOOL_HELPERS	:= probe_chain probe_chain_fp

@@ -141,10 +141,19 @@ static void trace_record(void *ctx, const void *d, size_t len)
 	const struct logbuf_ev_loss *loss = d;
 	struct trace_out *t = ctx;
 
-	if (len >= sizeof(*loss) && loss->ev.type == LOGBUF_EV_LOSS)
+	if (len >= sizeof(*loss) && loss->ev.type == LOGBUF_EV_LOSS) {
 		t->lost += loss->lost;
-	else
+	} else if (len >= sizeof(struct logbuf_ev_cpu) &&
+		   loss->ev.type == LOGBUF_EV_CPU) {
+		const struct logbuf_ev_cpu *e = d;
+
+		/* Also for scripts, which wait for it on stderr. */
+		fprintf(stderr, "logbuf: CPU %u %s\n", e->ev.cpu, e->online ?
+			"online: traced from here" :
+			"offline: no longer traced");
+	} else {
 		t->events++;
+	}
 	t->bytes += len;
 	if (t->pf)
 		perfetto_record(t->pf, d, len);

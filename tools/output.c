@@ -134,6 +134,17 @@ void print_event(FILE *f, const void *d, size_t len, bool json)
 		fprintf(f, ")\n");
 	} else if (ev->type == LOGBUF_EV_RAW) {
 		decode_raw(f, d, len, json);
+	} else if (ev->type == LOGBUF_EV_CPU &&
+		   len >= sizeof(struct logbuf_ev_cpu)) {
+		const struct logbuf_ev_cpu *e = d;
+
+		if (json)
+			fprintf(f, "\"event\":\"%s\"}\n", e->online ?
+				"cpu_online" : "cpu_offline");
+		else
+			fprintf(f, "CPU %u %s\n", ev->cpu, e->online ?
+				"online: traced from here" :
+				"offline: no longer traced");
 	} else if (ev->type == LOGBUF_EV_LOSS &&
 		   len >= sizeof(struct logbuf_ev_loss)) {
 		print_loss(f, d, json);

@@ -172,7 +172,8 @@ void perfetto_record(struct perfetto *p, const void *d, size_t len)
 	}
 	if (ev->type != LOGBUF_EV_RAW) {
 		instant(p, cpu, ev->ts_ns, ev->type == LOGBUF_EV_EXEC ? "exec" :
-			ev->type == LOGBUF_EV_SYS_ENTER ? "sys_enter" : "event",
+			ev->type == LOGBUF_EV_SYS_ENTER ? "sys_enter" :
+			ev->type == LOGBUF_EV_CPU ? "cpu_hotplug" : "event",
 			d, len, false);
 		return;
 	}

@@ -496,6 +496,27 @@ struct logbuf_ev_loss {
 	__u32 __pad;
 };
 
+/*
+ * CPU hotplug (LOGBUF_IOC_ATTACH_EVENTS): a CPU of the attachment's set
+ * that comes online is traced from a struct logbuf_ev_cpu with @online 1
+ * on; one that goes offline is released, with @online 0, in the ring of
+ * that CPU.
+ */
+#define LOGBUF_EV_CPU		(1U << 13)
+
+/**
+ * struct logbuf_ev_cpu - a CPU traced from here, or no longer
+ * @ev: header: @ev.cpu is the CPU concerned, @ev.pid and @ev.tgid 0.
+ * @online: 1: its events are traced from @ev.ts_ns on; 0: it went offline
+ *	and its counters are released.
+ * @__pad: 0.
+ */
+struct logbuf_ev_cpu {
+	struct logbuf_ev ev;
+	__u32 online;
+	__u32 __pad;
+};
+
 /* Largest @raw_size a record carries; bigger events are dropped, counted. */
 #define LOGBUF_EV_RAW_MAX	4096
 /* Events one LOGBUF_IOC_ATTACH_EVENTS may name. */
@@ -510,9 +531,10 @@ struct logbuf_ev_loss {
  * @tgid: only events that fire while a thread of this process runs; 0:
  *	any.
  * @tid: only events that fire while this thread runs; 0: any.
- * @cpus: 0 for every online CPU, or a pointer to a CPU bitmap of
- *	@cpus_size bytes (CPU n is bit n % 8 of byte n / 8): events only on
- *	those CPUs (the others do not trace at all).
+ * @cpus: 0 for every CPU, or a pointer to a CPU bitmap of @cpus_size
+ *	bytes (CPU n is bit n % 8 of byte n / 8), all online now: events only
+ *	on those CPUs (the others do not trace at all).  Each is traced while
+ *	it is online, also when it comes back (struct logbuf_ev_cpu).
  * @cpus_size: its size in bytes, at most 1024.
  * @nr_rings: as struct logbuf_attach: 0, or the number of rings in
  *	@ring_fds, one per CPU.
