@@ -415,6 +415,7 @@ static void trace_park(struct trace_rings *tr, double deadline,
 {
 	struct epoll_event ee[8];
 	double until = tr->m && merge_held(tr->m) ? tn + 0.01 : 0;
+	sigset_t block, old;
 	int ms = -1;
 
 	if (deadline && (!until || deadline < until))
@@ -423,8 +424,20 @@ static void trace_park(struct trace_rings *tr, double deadline,
 		until = progress;
 	if (until)
 		ms = (int)((until - tn) * 1000 + 1);
-	/* EINTR: a signal (cli_stop); the caller looks. */
-	epoll_wait(tr->ep, ee, 8, ms);
+	/*
+	 * SIGINT and SIGTERM are blocked from the look at cli_stop until
+	 * epoll_pwait() unblocks them, atomically: one that came after the
+	 * caller's look and before the sleep (while a round was printing)
+	 * would otherwise be handled outside the sleep, which then waits
+	 * for an event that may never come.  EINTR: the caller looks.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (!cli_stop)
+		epoll_pwait(tr->ep, ee, 8, ms, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static int trace_loop(struct trace_rings *tr, struct trace_out *t,
