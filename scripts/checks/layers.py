@@ -16,7 +16,8 @@ import sys
 # kmod/, bottom first: a file may call only into files of lower layers.
 KMOD_LAYERS = [
     ["uarg.c", "ring.c", "tevent.c"],
-    ["kcons.c", "kprod.c", "ringset.c"],
+    ["kcons.c", "kprod.c"],
+    ["ringset.c"],
     ["kends.c", "tpsrc.c", "evsrc.c"],
     ["end.c"],
     ["tracer.c"],
