@@ -13,6 +13,7 @@
  *         syscalls:sys_enter_getpgid: struct logbuf_ev_raw and the event's
  *         24 bytes of raw fields (56 bytes).  The raw_tp and tp_btf
  *         programs sit on sys_enter and keep getpgid's calls.
+ *  kp_*   the same records from a kprobe on __x64_sys_getpgid.
  *
  * @wake_flags goes to every output and submit: 0, or BPF_RB_NO_WAKEUP for
  * the "no wake-ups, poll every 10 ms" consumer BPF users run.  Records the
@@ -262,6 +263,32 @@ int BPF_PROG(ev_btf_reserve, struct pt_regs *regs, long id)
 	if (id != __NR_getpgid)
 		return 0;
 	{ EV_RESERVE(regs->rdi); }
+}
+
+/*
+ * kp_*: a kprobe on the syscall's function, as bpftrace compiles
+ * kprobe:__x64_sys_getpgid { ... arg0->di ... }: the argument is read from
+ * the pt_regs the function gets (its first argument, in rdi).
+ */
+static __always_inline __u64 kp_pid(struct pt_regs *ctx)
+{
+	struct pt_regs *u = (struct pt_regs *)ctx->rdi;
+	__u64 pid = 0;
+
+	bpf_probe_read_kernel(&pid, sizeof(pid), &u->rdi);
+	return pid;
+}
+
+SEC("kprobe/__x64_sys_getpgid")
+int kp_output(struct pt_regs *ctx)
+{
+	EV_OUTPUT(kp_pid(ctx));
+}
+
+SEC("kprobe/__x64_sys_getpgid")
+int kp_reserve(struct pt_regs *ctx)
+{
+	EV_RESERVE(kp_pid(ctx));
 }
 
 char LICENSE[] SEC("license") = "GPL";

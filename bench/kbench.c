@@ -13,6 +13,10 @@
  *           LOGBUF_EV_SYS_ENTER); "event", syscalls:sys_enter_getpgid
  *           through LOGBUF_IOC_ATTACH_EVENTS (a perf counter's raw sample,
  *           56-byte records), the BPF peers keeping getpgid's calls.
+ *           "probe", a kprobe on __x64_sys_getpgid with the pid argument
+ *           fetched (pid=+112(%di):s64, the same 56-byte records): logbuf's
+ *           kprobe event (what logbuf trace kprobe: makes) against BPF
+ *           kprobe programs (what bpftrace compiles kprobe: to).
  *           Modes: busy (logbuf_try_recv() / ring_buffer__consume()),
  *           parked (logbuf_recv(-1) with the ring's default wake-up policy,
  *           10 ms, also with 0 us and 1 ms / ring_buffer__poll(-1), and BPF
@@ -43,7 +47,8 @@
  *   kbench [--rounds N] [--window-ms MS] [--bpf OBJ] [--only GROUP]
  *          [--json FILE]
  *
- * GROUP: syscall, event, latency, ftrace, u2u, or kernel (the first three).
+ * GROUP: syscall, event, probe, latency, ftrace, u2u, or kernel (the first
+ * four).
  * --match STR (up to 8 times): only the candidates whose "group name Nt"
  * contains one of them.
  */
@@ -85,7 +90,7 @@ struct cand {
 	int threads;
 	int mode;		/* per group */
 	/* syscall group: */
-	int src;		/* S_SYS, S_EV */
+	int src;		/* S_SYS, S_EV, S_KP */
 	int peer;		/* P_* */
 	const char *prog;	/* P_BPF: the program's name */
 	int wake_us;		/* P_LOGBUF: -1, the module's default */
@@ -121,7 +126,9 @@ static void sleep_window(void)
 /* ---- syscall: kernel -> user ------------------------------------------- */
 
 enum { BUSY, PARKED, NOWAKE, UNTRACED };
-enum { S_SYS, S_EV };
+enum { S_SYS, S_EV, S_KP };
+
+static const char *const src_names[] = { "sys", "event", "probe" };
 enum { P_NONE, P_LOGBUF, P_PERCPU, P_BPF };
 
 struct seqchk {
@@ -181,6 +188,7 @@ static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
 }
 
 static uint32_t getpgid_id;	/* syscalls:sys_enter_getpgid */
+static uint32_t kp_id;		/* kbench:getpgid, our kprobe event */
 
 /* A getpgid() record of the any-event source, checked as a syscall one. */
 static void raw_check(struct seqchk *s, const void *d, size_t len)
@@ -189,7 +197,8 @@ static void raw_check(struct seqchk *s, const void *d, size_t len)
 	struct logbuf_ev_syscall c = { 0 };
 
 	if (len < sizeof(*e) + 24 || e->ev.type != LOGBUF_EV_RAW ||
-	    e->id != getpgid_id || e->raw_size < 24)
+	    (e->id != getpgid_id && (!kp_id || e->id != kp_id)) ||
+	    e->raw_size < 24)
 		return;
 	c.ev = e->ev;
 	c.id = SYS_getpgid;
@@ -360,6 +369,51 @@ static void getpgid_event(void)
 		die("sys_enter_getpgid's format: pid is not at 16", EINVAL);
 }
 
+/*
+ * The kprobe event logbuf trace would make for kprobe:__x64_sys_getpgid
+ * pid=+112(%di):s64 (the syscall's pt_regs, di at 112): its raw fields are
+ * common, __probe_ip, pid, so pid sits at 16 as in the tracepoint's.
+ */
+static void kprobe_event(void)
+{
+	static const char def[] =
+		"p:kbench/getpgid __x64_sys_getpgid pid=+112(%di):s64\n";
+	char buf[4096];
+	size_t n;
+	FILE *f;
+	int fd;
+
+	fd = open(TRACING "kprobe_events", O_WRONLY | O_APPEND);
+	if (fd < 0)
+		die("kprobe_events", errno);
+	if (write(fd, "-:kbench/getpgid\n", 17) < 0 && errno != ENOENT)
+		die("deleting kbench/getpgid", errno);
+	if (write(fd, def, strlen(def)) < 0)
+		die("making kbench/getpgid", errno);
+	close(fd);
+	f = fopen(TRACING "events/kbench/getpgid/id", "r");
+	if (!f || fscanf(f, "%u", &kp_id) != 1)
+		die("events/kbench/getpgid/id", ENOENT);
+	fclose(f);
+	f = fopen(TRACING "events/kbench/getpgid/format", "r");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	if (!strstr(buf, "pid;\toffset:16;\tsize:8;"))
+		die("kbench/getpgid's format: pid is not at 16", EINVAL);
+}
+
+static void kprobe_event_delete(void)
+{
+	int fd = open(TRACING "kprobe_events", O_WRONLY | O_APPEND);
+
+	if (fd >= 0 && write(fd, "-:kbench/getpgid\n", 17) < 0)
+		fprintf(stderr, "kbench: deleting kbench/getpgid: %s\n",
+			strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
 
 static void bpf_open(void)
 {
@@ -413,7 +467,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 	bool traced = c->peer != P_NONE;
 	bool is_bpf = c->peer == P_BPF;
 	bool percpu = c->peer == P_PERCPU;
-	bool event = c->src == S_EV;
+	bool event = c->src != S_SYS;
 	bool pinned = c->pinned;
 	LOGBUF_OPTS(logbuf_dev_opts, dopt,
 		    .flags = LOGBUF_CREATE_KERNEL_PROD |
@@ -427,7 +481,8 @@ static int run_syscall(struct cand *c, double m[NMET])
 	if (event && !is_bpf) {
 		struct logbuf_attach_events ae = {
 			.size = sizeof(ae), .nr_ids = 1,
-			.ids = (uintptr_t)&getpgid_id,
+			.ids = (uintptr_t)(c->src == S_KP ? &kp_id :
+						    &getpgid_id),
 		};
 
 		err = logbuf_dev_create_opts(RING, &dopt, &pfd, &cfd);
@@ -1051,6 +1106,7 @@ static const char *const bpf_kinds[] = {
 #define NKINDS	(int)(sizeof(bpf_kinds) / sizeof(bpf_kinds[0]))
 
 static const char *const mode_names[] = { "busy", "parked", "nowake" };
+static const char *const kp_kinds[] = { "kprobe_output", "kprobe_reserve" };
 
 /* A kernel -> user candidate; its name is built from its parts. */
 static void add_sys(int src, int threads, int mode, int peer, int kind,
@@ -1064,7 +1120,8 @@ static void add_sys(int src, int threads, int mode, int peer, int kind,
 	if (peer == P_NONE)
 		snprintf(name, sizeof(name), "untraced");
 	else if (peer == P_BPF)
-		snprintf(name, sizeof(name), "bpf %s %s%s", bpf_kinds[kind],
+		snprintf(name, sizeof(name), "bpf %s %s%s", src == S_KP ?
+			 kp_kinds[kind] : bpf_kinds[kind],
 			 mode == NOWAKE ? "no-wakeup, 10ms poll" :
 			 mode_names[mode], pinned ? " pinned" : "");
 	else if (wake_us >= 0)
@@ -1076,8 +1133,12 @@ static void add_sys(int src, int threads, int mode, int peer, int kind,
 			 pinned ? " pinned" : "");
 	snprintf(prog, sizeof(prog), "%s_%s", src == S_EV ? "ev" : "sys",
 		 peer == P_BPF ? bpf_kinds[kind] : "");
+	if (src == S_KP)
+		snprintf(prog, sizeof(prog), "kp_%s", kind ? "reserve" :
+			 "output");
 	*c = (struct cand){
-		.group = src == S_EV ? "event" : "syscall",
+		.group = src == S_EV ? "event" : src == S_KP ? "probe" :
+			 "syscall",
 		.name = strdup(name), .threads = threads, .mode = mode,
 		.src = src, .peer = peer,
 		.prog = peer == P_BPF ? strdup(prog) : NULL,
@@ -1096,11 +1157,22 @@ static void build_cands(void)
 {
 	int src, t, mode, k;
 
-	for (src = S_SYS; src <= S_EV; src++) {
+	for (src = S_SYS; src <= S_KP; src++) {
 		for (t = 1; t <= MAXT; t++) {
 			if (src == S_SYS)
 				add_sys(src, t, UNTRACED, P_NONE, 0, -1, false);
-			for (mode = BUSY; mode <= PARKED; mode++) {
+			for (mode = BUSY; mode <= PARKED && src == S_KP;
+			     mode++) {
+				add_sys(src, t, mode, P_LOGBUF, 0, -1, false);
+				for (k = 0; k < 2; k++)
+					add_sys(src, t, mode, P_BPF, k, -1,
+						false);
+				for (k = 0; k < 2 && mode == PARKED; k++)
+					add_sys(src, t, NOWAKE, P_BPF, k, -1,
+						false);
+			}
+			for (mode = BUSY; mode <= PARKED && src != S_KP;
+			     mode++) {
 				add_sys(src, t, mode, P_LOGBUF, 0, -1, false);
 				if (mode == PARKED) {
 					add_sys(src, t, mode, P_LOGBUF, 0, 0, false);
@@ -1244,7 +1316,7 @@ static void report_rows(void)
 	printf("%-6s %3s %-6s %-9s %11s %11s %-30s %7s %8s %8s %7s\n",
 	       "source", "thr", "mode", "wakeup", "logbuf ev/s", "best bpf",
 	       "(peer)", "ratio", "lb cpu", "bpf cpu", "cpu x");
-	for (src = S_SYS; src <= S_EV; src++)
+	for (src = S_SYS; src <= S_KP; src++)
 		for (t = 1; t <= MAXT; t++)
 			for (mode = BUSY; mode <= PARKED; mode++)
 				for (p = 0; p < (mode == PARKED ? 2 : 1); p++) {
@@ -1283,8 +1355,7 @@ static void report_rows(void)
 				bc = med(cheap, 3) - base;
 				printf("%-6s %3d %-6s %-9s %11.4g %11.4g %-30s "
 				       "%6.2fx %8.0f %8.0f %6.2fx\n",
-				       src == S_EV ? "event" : "sys", t,
-				       mode_names[mode],
+				       src_names[src], t, mode_names[mode],
 				       policies[p] < 0 ? "default" : "1ms",
 				       med(lb, 0), med(best, 0), best->name + 4,
 				       med(best, 0) > 0 ?
@@ -1379,14 +1450,15 @@ static bool wanted(const char *group)
 		return true;
 	return !strcmp(only, "kernel") && (!strcmp(group, "syscall") ||
 					   !strcmp(group, "event") ||
+					   !strcmp(group, "probe") ||
 					   !strcmp(group, "latency"));
 }
 
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--rounds N] [--window-ms MS] [--bpf OBJ] "
-		"[--only kernel|syscall|event|latency|ftrace|u2u] [--match STR]\n"
-		"       [--json FILE]\n", argv0);
+		"[--only kernel|syscall|event|probe|latency|ftrace|u2u]\n"
+		"       [--match STR] [--json FILE]\n", argv0);
 	exit(2);
 }
 
@@ -1423,6 +1495,8 @@ int main(int argc, char **argv)
 	self = getpid();
 	build_cands();
 	bpf_open();
+	if (wanted("probe"))
+		kprobe_event();
 	/* Only the events under test, into buffers that hold a window. */
 	tr_write("tracing_on", "0");
 	tr_write("events/enable", "0");
@@ -1438,7 +1512,10 @@ int main(int argc, char **argv)
 			struct cand *c = &cands[(k + r * 3) % NCANDS];
 			double m[NMET] = { 0 };
 
-			if (!wanted(c->group))
+			/* The untraced baseline serves every source. */
+			if (!wanted(c->group) &&
+			    !(c->run == run_syscall && c->peer == P_NONE &&
+			      (wanted("event") || wanted("probe"))))
 				continue;
 			if (nmatch) {
 				char gn[128];
@@ -1474,6 +1551,8 @@ int main(int argc, char **argv)
 	}
 	tr_write("events/logbuf/logbuf_record/enable", "0");
 	tr_write("trace", "");
+	if (wanted("probe"))
+		kprobe_event_delete();
 	if (!only || !strcmp(only, "ftrace")) {
 		double p50, p99, max;
 
