@@ -65,4 +65,9 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 }
 #endif
 
+/* 6.4 named kernel threads cloned from user threads (io_uring's). */
+#ifndef PF_USER_WORKER
+#define PF_USER_WORKER	0
+#endif
+
 #endif /* _LOGBUF_COMPAT_H */

@@ -49,10 +49,12 @@ struct logbuf_evsrc;
  * @src: the attachment.
  * @file: the event's file in the caller's trace instance, whose filter
  *	applies; NULL without an instance.  Held with trace_get_event_file().
+ * @stack: the LOGBUF_STACK_* its records carry.
  */
 struct logbuf_evctx {
 	struct logbuf_evsrc *src;
 	struct trace_event_file *file;
+	u32 stack;
 };
 
 /**
@@ -73,6 +75,9 @@ struct logbuf_evctx {
  *	are out of their CPU's context for good).
  * @ev: @nr_ids counters per CPU, CPU c's at [c * @nr_ids]; NULL where
  *	none.
+ * @stack_depth: frames per call chain at most.
+ * @ustack: user stack bytes an event with LOGBUF_STACK_USER copies.
+ * @stack_area: scratch areas for the chains, if any event has stacks.
  */
 struct logbuf_evsrc {
 	struct logbuf_set *set;
@@ -89,6 +94,9 @@ struct logbuf_evsrc {
 	cpumask_var_t want;
 	cpumask_var_t stale;
 	struct perf_event **ev;
+	u32 stack_depth;
+	u32 ustack;
+	struct logbuf_stack_area __percpu *stack_area;
 };
 
 /* The dynamic hotplug state of every attachment's instance. */
@@ -125,8 +133,9 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	struct perf_raw_record *raw;
 	struct logbuf_ev_raw *e;
 	struct logbuf_kring *r;
+	struct logbuf_stack st = { .flags = ctx->stack };
 	struct logbuf_kclaim c;
-	u32 size, total;
+	u32 size, total, at;
 
 	if (!(data->sample_flags & PERF_SAMPLE_RAW) || !data->raw)
 		return;
@@ -144,10 +153,16 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	}
 	if (logbuf_evsrc_filtered_out(ctx->file, raw->frag.data))
 		return;
-	total = ALIGN(sizeof(*e) + size, 8);
+	at = ALIGN(sizeof(*e) + size, 8);
+	total = at;
+	if (st.flags) {
+		st.depth = src->stack_depth;
+		st.ustack = src->ustack;
+		total += logbuf_stack_take(&st, src->stack_area, regs);
+	}
 	e = logbuf_set_reserve(src->set, &r, total, &c);
 	if (!e)
-		return;
+		goto out;
 	e->ev.ts_ns = ktime_get_mono_fast_ns();
 	e->ev.type = LOGBUF_EV_RAW;
 	e->ev.size = total;
@@ -157,8 +172,13 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	e->id = event->attr.config;
 	e->raw_size = size;
 	memcpy(e->raw, raw->frag.data, size);
-	memset(e->raw + size, 0, total - sizeof(*e) - size);
+	memset(e->raw + size, 0, at - sizeof(*e) - size);
+	if (st.flags)
+		logbuf_stack_write(&st, (void *)e + at);
 	logbuf_submit(r, &c, 0);
+out:
+	if (st.flags)
+		logbuf_stack_put(&st);
 }
 
 /* Release CPU @cpu's counters; a handler may still run (see below). */
@@ -197,6 +217,7 @@ static void logbuf_evsrc_free(struct logbuf_evsrc *src)
 	for (i = 0; src->ctx && i < src->nr_ids; i++)
 		if (src->ctx[i].file)
 			trace_put_event_file(src->ctx[i].file);
+	logbuf_stack_free(src->stack_area);
 	kfree(src->ctx);
 	kfree(src->ids);
 	kvfree(src->ev);
@@ -443,7 +464,7 @@ void logbuf_evsrc_exit(void)
 
 static struct logbuf_evsrc *
 logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
-		 const u32 *ids, const struct cpumask *mask,
+		 const u32 *ids, const u32 *stacks, const struct cpumask *mask,
 		 const char *instance)
 {
 	struct logbuf_evsrc *src;
@@ -468,8 +489,19 @@ logbuf_evsrc_new(struct logbuf_kring *r, const struct logbuf_attach_events *a,
 		logbuf_evsrc_free(src);
 		return ERR_PTR(-ENOMEM);
 	}
-	for (cpu = 0; cpu < a->nr_ids; cpu++)
+	for (cpu = 0; cpu < a->nr_ids; cpu++) {
 		src->ctx[cpu].src = src;
+		src->ctx[cpu].stack = stacks ? stacks[cpu] : 0;
+		if (src->ctx[cpu].stack && !src->stack_area) {
+			src->stack_area = logbuf_stack_alloc();
+			if (!src->stack_area) {
+				logbuf_evsrc_free(src);
+				return ERR_PTR(-ENOMEM);
+			}
+		}
+	}
+	src->stack_depth = a->stack_depth ?: LOGBUF_STACK_DEPTH_MAX;
+	src->ustack = a->ustack_size;
 	cpumask_copy(src->want, mask);
 	src->set = logbuf_set_new(r, a->ring_fds, a->nr_rings,
 				  LOGBUF_EV_RAW);
@@ -534,6 +566,7 @@ static int logbuf_evsrc_pid(s32 pid, pid_t *global)
  *
  * Return: 0; -EPERM without CAP_PERFMON or CAP_SYS_ADMIN; -EBUSY if
  * events are attached already; -EINVAL for a bad count, CPU set, filter,
+ * stack flag, stack depth or user stack size,
  * ring set, instance name that is empty or not a name ("/", "." or ".."),
  * or an id that names no trace event (perf's answer); -ENOENT for an
  * instance that does not exist (or tracefs not at /sys/kernel/tracing);
@@ -548,8 +581,9 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 	struct logbuf_attach_events a;
 	struct logbuf_evsrc *src;
 	char *instance = NULL;
+	u32 *ids, *stacks = NULL;
 	cpumask_var_t mask;
-	u32 *ids;
+	unsigned int i;
 	long err;
 
 	if (!perfmon_capable())
@@ -565,8 +599,15 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 		logbuf_evsrc_detach(&end->src);
 		return 0;
 	}
-	if (a.nr_ids > LOGBUF_EVENTS_MAX)
+	if (a.nr_ids > LOGBUF_EVENTS_MAX ||
+	    a.stack_depth > LOGBUF_STACK_DEPTH_MAX ||
+	    a.ustack_size > LOGBUF_USTACK_MAX || a.ustack_size % 8)
 		return -EINVAL;
+	/* The largest record still fits its header's __u16 size. */
+	BUILD_BUG_ON(sizeof(struct logbuf_ev_raw) + LOGBUF_EV_RAW_MAX + 8 +
+		     sizeof(struct logbuf_ev_stack) +
+		     2 * LOGBUF_STACK_DEPTH_MAX * sizeof(u64) +
+		     LOGBUF_USTACK_MAX > U16_MAX);
 	err = logbuf_evsrc_pid(a.tgid, &a.tgid);
 	if (!err)
 		err = logbuf_evsrc_pid(a.tid, &a.tid);
@@ -590,10 +631,23 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 		kfree(instance);
 		return PTR_ERR(ids);
 	}
-	if (!zalloc_cpumask_var(&mask, GFP_KERNEL)) {
+	if (a.stacks) {
+		stacks = memdup_user(u64_to_user_ptr(a.stacks),
+				     a.nr_ids * sizeof(*stacks));
+		if (IS_ERR(stacks)) {
+			kfree(ids);
+			kfree(instance);
+			return PTR_ERR(stacks);
+		}
+		for (i = 0; i < a.nr_ids; i++)
+			if (stacks[i] & ~LOGBUF_STACK_ALL)
+				err = -EINVAL;
+	}
+	if (err || !zalloc_cpumask_var(&mask, GFP_KERNEL)) {
+		kfree(stacks);
 		kfree(ids);
 		kfree(instance);
-		return -ENOMEM;
+		return err ?: -ENOMEM;
 	}
 	/* One attachment per ring; counters are made under the lock. */
 	mutex_lock(&logbuf_evsrc_lock);
@@ -609,7 +663,7 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 	 */
 	err = logbuf_evsrc_cpus(&a, mask);
 	if (!err) {
-		src = logbuf_evsrc_new(r, &a, ids, mask, instance);
+		src = logbuf_evsrc_new(r, &a, ids, stacks, mask, instance);
 		err = PTR_ERR_OR_ZERO(src);
 	}
 	if (!err)
@@ -617,6 +671,7 @@ long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg)
 out:
 	mutex_unlock(&logbuf_evsrc_lock);
 	free_cpumask_var(mask);
+	kfree(stacks);
 	kfree(ids);
 	kfree(instance);
 	return err;

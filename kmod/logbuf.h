@@ -212,6 +212,40 @@ void logbuf_kprod_poll_hold(struct logbuf_kring *r);
 long logbuf_tp_ioctl(struct logbuf_end *end, void __user *uarg);
 void logbuf_tp_detach_all(struct logbuf_ksrc *src);
 
+struct logbuf_stack_area;
+struct logbuf_ev_stack;
+
+/**
+ * struct logbuf_stack - one event's call stacks while it is written
+ *	(stack.c)
+ * @flags: LOGBUF_STACK_* to take; then also LOGBUF_STACK_NESTED.
+ * @depth: frames per chain at most.
+ * @ustack: user stack bytes to copy; 0 if there is no user context.
+ * @nr_kernel: kernel frames taken.
+ * @nr_user: user frames taken.
+ * @ips: the frames, in the CPU's scratch area.
+ * @uregs: the user registers, or NULL.
+ * @area: the scratch areas.
+ */
+struct logbuf_stack {
+	u32 flags;
+	u32 depth;
+	u32 ustack;
+	u32 nr_kernel;
+	u32 nr_user;
+	u64 *ips;
+	struct pt_regs *uregs;
+	struct logbuf_stack_area __percpu *area;
+};
+
+struct logbuf_stack_area __percpu *logbuf_stack_alloc(void);
+void logbuf_stack_free(struct logbuf_stack_area __percpu *area);
+u32 logbuf_stack_take(struct logbuf_stack *st,
+		      struct logbuf_stack_area __percpu *area,
+		      struct pt_regs *regs);
+void logbuf_stack_write(struct logbuf_stack *st, struct logbuf_ev_stack *e);
+void logbuf_stack_put(struct logbuf_stack *st);
+
 long logbuf_evsrc_ioctl(struct logbuf_end *end, void __user *uarg);
 void logbuf_evsrc_detach(struct logbuf_ksrc *src);
 int logbuf_evsrc_init(void);

@@ -19,7 +19,7 @@ KMOD_TESTS	:= abi_test mmap_test xproc_test poll_test adversary_test \
 		   recovery_test kcons_test kprod_test sink_test tp_test \
 		   percpu_test events_test flight_test preempt_test \
 		   visibility_test lifecycle_test hostile_test tevent_test \
-		   collect_test wakeup_test
+		   collect_test wakeup_test stack_test
 # ... those whose peers are whoever may open /dev/logbuf, again as uid 65534 ...
 NOBODY_TESTS	:= hostile_test collect_test wakeup_test
 # ... and the programs they run (not tests themselves).
@@ -34,7 +34,7 @@ TOOL_TESTS	:= tool/log.sh tool/collect.sh tool/trace_exec.sh \
 		   tool/trace_flight_recorder.py tool/trace_filter_expr.py \
 		   tool/list.py tool/stat.py tool/usage_error.sh \
 		   tool/trace_probes.py tool/trace_probes_cleanup.py \
-		   tool/trace_loss.py tool/trace_hotplug.py
+		   tool/trace_loss.py tool/trace_hotplug.py tool/trace_stacks.py
 # ... the programs they trace: a known call chain with a USDT probe, built
 # as Debian builds (no frame pointers) and with frame pointers ...
 TOOL_HELPERS	:= probe_chain probe_chain_fp

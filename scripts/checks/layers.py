@@ -15,7 +15,7 @@ import sys
 
 # kmod/, bottom first: a file may call only into files of lower layers.
 KMOD_LAYERS = [
-    ["uarg.c", "ring.c", "tevent.c"],
+    ["uarg.c", "ring.c", "tevent.c", "stack.c"],
     ["kcons.c", "kprod.c"],
     ["ringset.c"],
     ["kends.c", "tpsrc.c", "evsrc.c"],

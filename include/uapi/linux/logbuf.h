@@ -517,6 +517,56 @@ struct logbuf_ev_cpu {
 	__u32 __pad;
 };
 
+/*
+ * Call stacks (struct logbuf_attach_events @stacks): an event asked to
+ * carry them has, after its @raw (from offset ALIGN(sizeof(struct
+ * logbuf_ev_raw) + @raw_size, 8) to @ev.size), one struct logbuf_ev_stack.
+ * A record without stacks ends at that offset, so a reader that knows
+ * nothing of stacks reads it as before.
+ */
+#define LOGBUF_STACK_KERNEL	(1U << 0)	/* the kernel's call chain */
+#define LOGBUF_STACK_USER	(1U << 1)	/* the user call chain, copy */
+#define LOGBUF_STACK_ALL	(LOGBUF_STACK_KERNEL | LOGBUF_STACK_USER)
+/* In struct logbuf_ev_stack @flags only: the chains could not be taken. */
+#define LOGBUF_STACK_NESTED	(1U << 8)
+/* Frames per chain at most (kernel and user each), as perf's default. */
+#define LOGBUF_STACK_DEPTH_MAX	127
+/* User stack bytes an event may copy at most (a multiple of 8). */
+#define LOGBUF_USTACK_MAX	32768
+
+/**
+ * struct logbuf_ev_stack - the call stacks of one event
+ * @nr_kernel: kernel return addresses at the start of @ips, innermost
+ *	first, the first the address the event fired at: as perf's kernel
+ *	callchain, through the kernel's unwinder.  0 when the event fired in
+ *	user mode (uprobes) or with user registers (syscall tracepoints).
+ * @nr_user: user addresses after them, innermost first, the first the user
+ *	instruction pointer: a walk of the frame pointers.  It is right only
+ *	for code that keeps them; the copy below serves the rest.
+ * @flags: the LOGBUF_STACK_* bits asked for the event, and
+ *	LOGBUF_STACK_NESTED if it fired inside more than three events of the
+ *	same attachment on the CPU (NMI in interrupt in softirq): no chains.
+ * @__pad: 0.
+ * @ustack_size: bytes reserved after @ips for the user stack copy (struct
+ *	logbuf_attach_events @ustack_size), 0 without a user context.
+ * @ustack_valid: bytes of it copied from the user stack pointer up; the
+ *	rest, where the stack ends or is not resident, are 0.
+ * @uregs: the user context's instruction, stack and frame pointers (x86-64
+ *	rip, rsp, rbp), to unwind the copy with the program's call frame
+ *	information (DWARF CFI); 0 without a user context.
+ * @ips: @nr_kernel + @nr_user addresses, then @ustack_size bytes.
+ */
+struct logbuf_ev_stack {
+	__u16 nr_kernel;
+	__u16 nr_user;
+	__u16 flags;
+	__u16 __pad;
+	__u32 ustack_size;
+	__u32 ustack_valid;
+	__u64 uregs[3];
+	__u64 ips[];
+};
+
 /* Largest @raw_size a record carries; bigger events are dropped, counted. */
 #define LOGBUF_EV_RAW_MAX	4096
 /* Events one LOGBUF_IOC_ATTACH_EVENTS may name. */
@@ -547,6 +597,13 @@ struct logbuf_ev_cpu {
  *	space.  The filter may be written or changed at any time; the
  *	instance cannot be removed while attached.
  * @__reserved: must be 0.
+ * @stacks: 0, or a pointer to @nr_ids __u32: for the event at the same
+ *	index of @ids, 0 or LOGBUF_STACK_KERNEL and/or LOGBUF_STACK_USER
+ *	(struct logbuf_ev_stack).
+ * @stack_depth: frames per chain at most, 0 for LOGBUF_STACK_DEPTH_MAX.
+ * @ustack_size: with LOGBUF_STACK_USER, bytes of the user stack each event
+ *	copies (a multiple of 8, at most LOGBUF_USTACK_MAX; 0: none, frame
+ *	pointers only).
  */
 struct logbuf_attach_events {
 	__u32 size;
@@ -560,6 +617,9 @@ struct logbuf_attach_events {
 	__u64 ring_fds;
 	__u64 instance;
 	__u64 __reserved;
+	__u64 stacks;
+	__u32 stack_depth;
+	__u32 ustack_size;
 };
 
 #define LOGBUF_INSTANCE_MAX	256
