@@ -107,7 +107,7 @@ $(B)/tools/logbuf: $(TOOL_SRCS) $(wildcard tools/*.h) $(HDRS) lib lib-trace
 		$$(pkg-config --cflags libtracefs libtraceevent) \
 		-o $@ $(TOOL_SRCS) \
 		$(B)/liblogbuf-trace.a $(B)/liblogbuf.a -lm \
-		$$(pkg-config --libs libtracefs libtraceevent libelf) \
+		$$(pkg-config --libs libtracefs libtraceevent libelf libdw) \
 		$(LDFLAGS)
 
 run:

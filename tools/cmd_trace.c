@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "perfetto.h"
 #include "probe.h"
+#include "stack.h"
 
 struct trace_opts {
 	double duration;
@@ -39,7 +40,33 @@ struct trace_opts {
 	bool have_cpus;
 	bool have_wakeup;	/* --wakeup: else the module's default */
 	uint32_t wakeup_us;
+	uint32_t stack;		/* --stack: LOGBUF_STACK_* for every event */
+	uint32_t stack_depth;	/* --stack-depth, 0: the module's maximum */
+	uint64_t stack_size;	/* --stack-size: user stack bytes copied */
+	bool have_stack_size;
+	bool folded;		/* --folded */
 };
+
+enum { OPT_STACK = 256, OPT_STACK_DEPTH, OPT_STACK_SIZE, OPT_FOLDED };
+
+/* The user stack bytes each event copies unless told: perf's default. */
+#define STACK_SIZE_DEFAULT	8192
+
+static int parse_stack(const char *arg, uint32_t *out)
+{
+	if (!strcmp(arg, "kernel"))
+		*out = LOGBUF_STACK_KERNEL;
+	else if (!strcmp(arg, "user"))
+		*out = LOGBUF_STACK_USER;
+	else if (!strcmp(arg, "both"))
+		*out = LOGBUF_STACK_ALL;
+	else {
+		fprintf(stderr, "logbuf: --stack takes kernel, user or both, "
+			"not '%s'\n", arg);
+		return -1;
+	}
+	return 0;
+}
 
 static int trace_opt(int ch, const char *arg, void *ctx)
 {
@@ -77,6 +104,31 @@ static int trace_opt(int ch, const char *arg, void *ctx)
 		o->have_wakeup = true;
 		return parse_duration_us("--wakeup", arg, LOGBUF_WAKEUP_MAX_US,
 					 &o->wakeup_us);
+	case OPT_STACK:
+		return parse_stack(arg, &o->stack);
+	case OPT_STACK_DEPTH: {
+		uint64_t n;
+
+		if (parse_size("--stack-depth", arg, 1,
+			       LOGBUF_STACK_DEPTH_MAX, &n))
+			return -1;
+		o->stack_depth = n;
+		return 0;
+	}
+	case OPT_STACK_SIZE:
+		o->have_stack_size = true;
+		if (parse_size("--stack-size", arg, 0, LOGBUF_USTACK_MAX,
+			       &o->stack_size))
+			return -1;
+		if (o->stack_size % 8) {
+			fprintf(stderr, "logbuf: --stack-size must be a "
+				"multiple of 8\n");
+			return -1;
+		}
+		return 0;
+	case OPT_FOLDED:
+		o->folded = true;
+		return 0;
 	}
 	return -1;
 }
@@ -130,7 +182,7 @@ bad:
 
 struct trace_out {
 	FILE *f;
-	bool raw, json;
+	bool raw, json, folded;
 	struct perfetto *pf;
 	uint64_t events, bytes;
 	uint64_t lost;		/* the sum of the loss records' counts */
@@ -162,6 +214,8 @@ static void trace_record(void *ctx, const void *d, size_t len)
 
 		fwrite(&l, sizeof(l), 1, t->f);
 		fwrite(d, len, 1, t->f);
+	} else if (t->folded) {
+		stack_fold(d, len);
 	} else {
 		print_event(t->f, d, len, t->json);
 	}
@@ -223,13 +277,24 @@ static int possible_cpus(void)
 static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
 		      uint32_t events, const uint32_t *ids, int nr_ids)
 {
+	uint32_t stacks[LOGBUF_EVENTS_MAX];
 	struct logbuf_attach a = { .size = sizeof(a), .events = events };
 	struct logbuf_attach_events ae = {
 		.size = sizeof(ae), .nr_ids = nr_ids, .ids = (uintptr_t)ids,
 		.tgid = o->tgid, .tid = o->tid,
 		.instance = (uintptr_t)o->instance,
+		.stack_depth = o->stack_depth,
 	};
 	int i, err, pfd;
+
+	if (o->stack) {
+		for (i = 0; i < nr_ids; i++)
+			stacks[i] = o->stack;
+		ae.stacks = (uintptr_t)stacks;
+		if (o->stack & LOGBUF_STACK_USER)
+			ae.ustack_size = o->have_stack_size ? o->stack_size :
+				STACK_SIZE_DEFAULT;
+	}
 
 	tr->nr = o->per_cpu ? possible_cpus() : 1;
 	if (tr->nr < 1)
@@ -290,7 +355,9 @@ static int trace_open(struct trace_rings *tr, const struct trace_opts *o,
 	if (nr_ids && ioctl(tr->cfd[0], LOGBUF_IOC_ATTACH_EVENTS, &ae))
 		return fail(errno == EINVAL && o->have_cpus ?
 			    "attaching the events (is every --cpu online?)" :
-			    "attaching the events", errno);
+			    errno == EINVAL && o->stack ?
+			    "attaching the events with stacks (module too "
+			    "old?)" : "attaching the events", errno);
 	return 0;
 }
 
@@ -397,6 +464,27 @@ static int trace_check(const struct trace_opts *o, uint32_t events)
 	if (o->have_wakeup && o->flight) {
 		fprintf(stderr, "logbuf: a flight recorder is read on demand; "
 			"no --wakeup with it\n");
+		return -1;
+	}
+	if ((o->stack_depth || o->have_stack_size || o->folded) &&
+	    !o->stack) {
+		fprintf(stderr, "logbuf: --stack-depth, --stack-size and "
+			"--folded need --stack\n");
+		return -1;
+	}
+	if (o->have_stack_size && !(o->stack & LOGBUF_STACK_USER)) {
+		fprintf(stderr, "logbuf: --stack-size is the user stack's "
+			"copy: --stack user or both\n");
+		return -1;
+	}
+	if (o->stack && events) {
+		fprintf(stderr, "logbuf: --stack is for SYSTEM:EVENT sources "
+			"and probes only\n");
+		return -1;
+	}
+	if (o->folded && (o->out || o->perfetto)) {
+		fprintf(stderr, "logbuf: --folded prints on standard output; "
+			"no --output or --perfetto with it\n");
 		return -1;
 	}
 	return 0;
@@ -547,6 +635,10 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 		{ "flight-recorder", required_argument, NULL, 'F' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "wakeup", required_argument, NULL, 'w' },
+		{ "stack", required_argument, NULL, OPT_STACK },
+		{ "stack-depth", required_argument, NULL, OPT_STACK_DEPTH },
+		{ "stack-size", required_argument, NULL, OPT_STACK_SIZE },
+		{ "folded", no_argument, NULL, OPT_FOLDED },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct logbuf_attach_events ae = { .size = sizeof(ae) };
@@ -567,6 +659,7 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : usage_error(c);
 	t.json = cli->json;	/* --json may come among the options */
+	t.folded = o.folded;
 	if (optind != argc - 1 ||
 	    parse_events(argv[optind], &a.events, names, &nr_ids, specs,
 			 &nr_specs) ||
@@ -592,6 +685,8 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 	}
 	if (o.perfetto && !(t.pf = perfetto_open(o.perfetto)))
 		return fail(o.perfetto, errno);
+	if (o.stack & LOGBUF_STACK_USER && o.tgid)
+		stack_preload(o.tgid);	/* before it can exit */
 	err = trace_open(&tr, &o, a.events, ids, nr_ids);
 	if (err) {
 		filter_free(flt);
@@ -625,9 +720,11 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 		return err;
 	late = tr.m ? merge_late(tr.m) : 0;
 	dropped = trace_close(&tr);
+	if (t.folded)
+		stack_fold_print(t.f);
 	fflush(t.f);
 	secs = cli_now() - t0;
-	if (cli->json && !t.raw)
+	if (cli->json && !t.raw && !t.folded)
 		printf("{\"summary\":{\"events\":%" PRIu64 ",\"bytes\":%" PRIu64
 		       ",\"dropped\":%" PRIu64 ",\"lost_in_stream\":%" PRIu64
 		       ",\"rings\":%d,\"late\":%" PRIu64 ",\"seconds\":%.3f}}\n",

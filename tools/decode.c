@@ -11,6 +11,7 @@
 #include <logbuf/trace.h>
 
 #include "decode.h"
+#include "stack.h"
 
 static struct logbuf_trace *lt;
 
@@ -64,6 +65,7 @@ void decode_raw(FILE *f, const void *d, size_t len, bool json)
 		return;
 	}
 	logbuf_trace_print(lt, f, d, len, json ? LOGBUF_TRACE_JSON : 0);
+	stack_print(f, d, len, json);
 	if (json)
 		fputs("}\n", f);
 }

@@ -70,7 +70,8 @@ static const struct cmd cmds[] = {
 	{ "trace", cmd_trace,
 	  "EVENT[,EVENT...] [-d SECONDS] [-o FILE] [-c] [-s BYTES] [-p PID]\n"
 	  "       [-t TID] [-C CPUS] [-f EXPR] [-w TIME] [--perfetto FILE]\n"
-	  "       [-F BYTES]",
+	  "       [-F BYTES] [--stack kernel|user|both [--stack-depth N]\n"
+	  "       [--stack-size BYTES] [--folded]]",
 	  "Stream kernel trace events through a ring and print them, decoded.\n"
 	  "EVENT: any trace event as SYSTEM:EVENT (sched:sched_wakeup,\n"
 	  "irq:irq_handler_entry, ...), logbuf's own sources sched_switch,\n"
@@ -102,8 +103,17 @@ static const struct cmd cmds[] = {
 	  "  -F, --flight-recorder=BYTES  keep only the newest BYTES (k/M/G)\n"
 	  "                          in overwrite rings, read nothing until\n"
 	  "                          SIGUSR1 or exit, then write those events\n"
-	  "  (-p, -t, -C, -f: SYSTEM:EVENT and probes only; the kernel drops\n"
-	  "  the rest before it takes ring space)\n" },
+	  "      --stack=WHICH       each event's call stack: kernel, user\n"
+	  "                          or both, printed symbolized under it\n"
+	  "      --stack-depth=N     frames per stack at most (1-127, 127)\n"
+	  "      --stack-size=BYTES  user stack copied per event, unwound by\n"
+	  "                          the program's DWARF CFI (default 8192;\n"
+	  "                          0: frame pointers only)\n"
+	  "      --folded            print no events; at the end, one line\n"
+	  "                          per distinct stack with its count\n"
+	  "                          (flame graph input)\n"
+	  "  (-p, -t, -C, -f, --stack: SYSTEM:EVENT and probes only; the\n"
+	  "  kernel drops the rest before it takes ring space)\n" },
 	{ "log", cmd_log, "[-e EVENT] [-s BYTES] [-c SOCKET]",
 	  "Send each line of standard input as a typed event, EVENT(u64 line;\n"
 	  "char text[]), that the kernel drains into events/synthetic/EVENT\n"

@@ -7,8 +7,9 @@
  * CPU and starts the next task's: the timeline of who ran where.
  * sched:sched_wakeup and sched:sched_waking are instants on the CPU that
  * woke the task, with the woken task in their arguments; every other event
- * is an instant on its CPU, named system:event.  Times are microseconds
- * from the first record.
+ * is an instant on its CPU, named system:event, with its call stack (if
+ * --stack) as its "stack" argument.  Times are microseconds from the first
+ * record.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +22,7 @@
 #include "decode.h"
 #include "output.h"
 #include "perfetto.h"
+#include "stack.h"
 
 #define MAXCPU	4096
 
@@ -103,6 +105,7 @@ static void switch_to(struct perfetto *p, unsigned int cpu, uint64_t now,
 static void instant(struct perfetto *p, unsigned int cpu, uint64_t now,
 		    const char *name, const void *d, size_t len, bool wakeup)
 {
+	bool woke, stack;
 	char comm[64];
 	int64_t v;
 
@@ -110,14 +113,23 @@ static void instant(struct perfetto *p, unsigned int cpu, uint64_t now,
 	fprintf(p->f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":0,\"tid\":%u,"
 		"\"ts\":%.3f,\"name\":", cpu, us(p, now));
 	logbuf_trace_json_str(p->f, name, strlen(name));
-	if (wakeup && !decode_field(d, len, "pid", &v) &&
-	    !decode_str(d, len, "comm", comm, sizeof(comm))) {
-		fprintf(p->f, ",\"args\":{\"pid\":%" PRId64 ",\"comm\":", v);
+	woke = wakeup && !decode_field(d, len, "pid", &v) &&
+	       !decode_str(d, len, "comm", comm, sizeof(comm));
+	stack = stack_has(d, len);	/* --stack */
+	if (woke || stack)
+		fputs(",\"args\":{", p->f);
+	if (woke) {
+		fprintf(p->f, "\"pid\":%" PRId64 ",\"comm\":", v);
 		logbuf_trace_json_str(p->f, comm, strlen(comm));
 		if (!decode_field(d, len, "target_cpu", &v))
 			fprintf(p->f, ",\"target_cpu\":%" PRId64, v);
-		fputc('}', p->f);
+		if (stack)
+			fputc(',', p->f);
 	}
+	if (stack)
+		stack_args(p->f, d, len);
+	if (woke || stack)
+		fputc('}', p->f);
 	fputc('}', p->f);
 }
 

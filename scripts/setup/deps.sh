@@ -16,7 +16,7 @@
 # As root it runs apt-get; otherwise it prints the apt-get line and fails.
 set -eu
 
-LIB_PKGS="build-essential python3-docutils libtraceevent-dev libtracefs-dev libelf-dev systemtap-sdt-dev clang libclang-rt-14-dev make liburcu-dev libck-dev linux-source-6.1 xz-utils pkg-config"
+LIB_PKGS="build-essential python3-docutils libtraceevent-dev libtracefs-dev libelf-dev libdw-dev systemtap-sdt-dev clang libclang-rt-14-dev make liburcu-dev libck-dev linux-source-6.1 xz-utils pkg-config"
 KMOD_PKGS="qemu-system-x86 udev busybox-static linux-image-amd64 linux-headers-amd64 sparse kmod trace-cmd"
 BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
 MODEL_PKGS="spin"
