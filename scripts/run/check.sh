@@ -62,11 +62,10 @@ kmod_build() {
 
 checkpatch() {
 	local cp="perl $KSRC/checkpatch.pl --no-tree --terse --show-types -q"
-	# The compat header is the one place where version checks belong.
-	$cp -f kmod/main.c kmod/ring.c kmod/end.c kmod/kcons.c \
-		kmod/kprod.c kmod/tpsrc.c kmod/ringset.c kmod/evsrc.c \
-		kmod/logbuf.h kmod/logbuf_api.h \
-		kmod/trace.h kmod/tests/*.[ch] \
+	# Every file of the module but generated ones; the compat header is
+	# the one place where version checks belong.
+	$cp -f $(ls kmod/*.[ch] kmod/tests/*.[ch] |
+		 grep -v -e '\.mod\.c$' -e '/compat\.h$') \
 		examples/kmod_producer/logbuf_hello.c \
 		include/uapi/linux/logbuf.h include/logbuf/*.h &&
 	$cp --ignore LINUX_VERSION_CODE -f kmod/compat.h
