@@ -347,26 +347,35 @@ static void bpf_wake_flags(uint64_t flags)
 }
 
 /*
- * The id of syscalls:sys_enter_getpgid, and a check that its pid field
- * sits where the candidates read it (raw bytes 16..23).
+ * The id of trace event @ev ("system/event"), and a check that its pid
+ * field sits where the candidates read it (raw bytes 16..23).
  */
-static void getpgid_event(void)
+static uint32_t event_with_pid_at_16(const char *ev)
 {
-	char buf[4096];
+	char buf[4096], path[256];
+	uint32_t id;
 	FILE *f;
 	size_t n;
 
-	f = fopen(TRACING "events/syscalls/sys_enter_getpgid/id", "r");
-	if (!f || fscanf(f, "%u", &getpgid_id) != 1)
-		die("events/syscalls/sys_enter_getpgid/id", ENOENT);
+	snprintf(path, sizeof(path), TRACING "events/%s/id", ev);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%u", &id) != 1)
+		die(path, ENOENT);
 	fclose(f);
-	f = fopen(TRACING "events/syscalls/sys_enter_getpgid/format", "r");
+	snprintf(path, sizeof(path), TRACING "events/%s/format", ev);
+	f = fopen(path, "r");
 	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
 	if (f)
 		fclose(f);
 	buf[n] = 0;
 	if (!strstr(buf, "pid;\toffset:16;\tsize:8;"))
-		die("sys_enter_getpgid's format: pid is not at 16", EINVAL);
+		die(path, EINVAL);	/* pid is not at 16 */
+	return id;
+}
+
+static void getpgid_event(void)
+{
+	getpgid_id = event_with_pid_at_16("syscalls/sys_enter_getpgid");
 }
 
 /*
@@ -378,9 +387,6 @@ static void kprobe_event(void)
 {
 	static const char def[] =
 		"p:kbench/getpgid __x64_sys_getpgid pid=+112(%di):s64\n";
-	char buf[4096];
-	size_t n;
-	FILE *f;
 	int fd;
 
 	fd = open(TRACING "kprobe_events", O_WRONLY | O_APPEND);
@@ -391,17 +397,7 @@ static void kprobe_event(void)
 	if (write(fd, def, strlen(def)) < 0)
 		die("making kbench/getpgid", errno);
 	close(fd);
-	f = fopen(TRACING "events/kbench/getpgid/id", "r");
-	if (!f || fscanf(f, "%u", &kp_id) != 1)
-		die("events/kbench/getpgid/id", ENOENT);
-	fclose(f);
-	f = fopen(TRACING "events/kbench/getpgid/format", "r");
-	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = 0;
-	if (!strstr(buf, "pid;\toffset:16;\tsize:8;"))
-		die("kbench/getpgid's format: pid is not at 16", EINVAL);
+	kp_id = event_with_pid_at_16("kbench/getpgid");
 }
 
 static void kprobe_event_delete(void)
