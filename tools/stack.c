@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/logbuf.h>
 #include <logbuf/trace.h>
@@ -195,6 +196,7 @@ struct proc {
 	int32_t tgid;
 	Dwfl *dwfl;
 	bool attached;		/* dwfl_attach_state() took */
+	time_t loaded;		/* when its mappings were read */
 	char comm[32];
 };
 
@@ -228,6 +230,7 @@ static bool proc_load(struct proc *p, int32_t tgid)
 	proc_drop(p);
 	p->tgid = tgid;
 	p->dwfl = dwfl;
+	p->loaded = time(NULL);
 	p->attached = dwfl_attach_state(dwfl, NULL, tgid, &thread_cbs, NULL);
 	snprintf(path, sizeof(path), "/proc/%d/comm", tgid);
 	f = fopen(path, "re");
@@ -296,9 +299,9 @@ static void hex(char *out, const unsigned char *b, int n)
 static void usym_find(struct proc *p, struct frame *fr, uint64_t look,
 		      bool *reloaded)
 {
+	const char *name, *file, *main = NULL;
 	const unsigned char *bits;
 	Dwfl_Module *m = NULL;
-	const char *name;
 	GElf_Addr vaddr;
 	Dwarf_Addr bias;
 	GElf_Off off;
@@ -308,18 +311,21 @@ static void usym_find(struct proc *p, struct frame *fr, uint64_t look,
 	if (!p)
 		return;
 	m = dwfl_addrmodule(p->dwfl, look);
-	/* Mapped since we read the mappings: read them again, once. */
-	if (!m && !*reloaded) {
+	/*
+	 * Mapped since we read the mappings: read them again, once per
+	 * record and second (a frame-pointer walk through code without them
+	 * finds addresses that are in no mapping at all).
+	 */
+	if (!m && !*reloaded && time(NULL) != p->loaded) {
 		*reloaded = true;
 		if (proc_load(p, p->tgid))
 			m = dwfl_addrmodule(p->dwfl, look);
 	}
 	if (!m)
 		return;
-	dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &fr->file, NULL);
-	if (!fr->file)
-		fr->file = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL,
-					    NULL, NULL);
+	/* Copied: a later frame's miss may read the mappings again. */
+	file = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &main, NULL);
+	snprintf(fr->file, sizeof(fr->file), "%s", main ?: file ?: "");
 	n = dwfl_module_build_id(m, &bits, &vaddr);
 	if (n > 0)
 		hex(fr->build_id, bits, n);
@@ -386,7 +392,7 @@ static void frame_json(FILE *f, const struct frame *fr, bool first)
 		fr->addr);
 	logbuf_trace_json_str(f, fr->sym, strlen(fr->sym));
 	fprintf(f, ",\"off\":%" PRIu64, fr->off);
-	if (!fr->kernel && fr->file) {
+	if (!fr->kernel && fr->file[0]) {
 		fprintf(f, ",\"file\":");
 		logbuf_trace_json_str(f, fr->file, strlen(fr->file));
 		fprintf(f, ",\"file_addr\":\"%#" PRIx64 "\",\"build_id\":\"%s\"",
@@ -433,7 +439,7 @@ void stack_print(FILE *f, const void *d, size_t len, bool json)
 		else
 			fputs("[unknown]", f);
 		fprintf(f, " (%s)\n", fr[i].kernel ? "[kernel]" :
-			fr[i].file ?: "?");
+			fr[i].file[0] ? fr[i].file : "?");
 	}
 }
 

@@ -24,7 +24,7 @@ struct frame {
 	bool kernel;
 	char sym[128];		/* "" if unknown */
 	uint64_t off;		/* from the symbol's start */
-	const char *file;	/* user: the ELF file, or NULL */
+	char file[192];		/* user: the ELF file, or "" */
 	char build_id[41];	/* user: hex, or "" */
 	uint64_t file_addr;	/* user: the address in the file (as nm) */
 };

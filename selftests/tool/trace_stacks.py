@@ -105,6 +105,11 @@ for e in kp:
     check("kstack" not in e and e["ustack_from"] == "frame-pointers" and
           user_names(e["ustack"]) == ["syscall", "b", "a", "main"],
           "frame pointers: %s" % e)
+    # Each frame names its own file, also when the walk goes on into code
+    # without frame pointers (addresses in no mapping).
+    files = [f.get("file") for f in e["ustack"][:4]]
+    check("libc.so" in files[0] and files[1:] == [prog] * 3,
+          "frame pointers: files %s" % files)
 print("# frame pointers only: syscall, b, a, main (c unseen, as perf's)")
 
 for bad in (["--stack", "all"], ["--stack", "user", "--stack-size", "12"],
