@@ -16,7 +16,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <linux/logbuf.h>
 #include <logbuf/trace.h>
@@ -196,7 +195,8 @@ struct proc {
 	int32_t tgid;
 	Dwfl *dwfl;
 	bool attached;		/* dwfl_attach_state() took */
-	time_t loaded;		/* when its mappings were read */
+	uint64_t maps;		/* a hash of /proc/PID/maps when read */
+	uint32_t gen;		/* its symbol cache entries' generation */
 	char comm[32];
 };
 
@@ -211,9 +211,38 @@ static void proc_drop(struct proc *p)
 	memset(p, 0, sizeof(*p));
 }
 
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* A hash of the process's mappings as they are now; 0 if it is gone. */
+static uint64_t maps_hash(int32_t tgid)
+{
+	char path[64], buf[65536];
+	uint64_t h = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", tgid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)))
+		h ^= fnv(buf, n) + n;
+	fclose(f);
+	return h;
+}
+
 /* (Re)read @tgid's mappings into @p; false if it is gone. */
 static bool proc_load(struct proc *p, int32_t tgid)
 {
+	uint64_t maps = maps_hash(tgid);
+	uint32_t gen = p->gen;
 	char path[64];
 	Dwfl *dwfl;
 	FILE *f;
@@ -230,7 +259,8 @@ static bool proc_load(struct proc *p, int32_t tgid)
 	proc_drop(p);
 	p->tgid = tgid;
 	p->dwfl = dwfl;
-	p->loaded = time(NULL);
+	p->maps = maps;
+	p->gen = gen + 1;	/* what was cached for the slot is stale */
 	p->attached = dwfl_attach_state(dwfl, NULL, tgid, &thread_cbs, NULL);
 	snprintf(path, sizeof(path), "/proc/%d/comm", tgid);
 	f = fopen(path, "re");
@@ -296,46 +326,87 @@ static void hex(char *out, const unsigned char *b, int n)
 		sprintf(out + 2 * i, "%02x", b[i]);
 }
 
-static void usym_find(struct proc *p, struct frame *fr, uint64_t look,
-		      bool *reloaded)
+/*
+ * The symbols of user addresses, per process: resolved once, as a
+ * frame-pointer walk or an unwinder meets the same return addresses over
+ * and over.  An entry of another generation of its slot's process is stale
+ * (the mappings were read again, or the slot went to another process).
+ */
+struct symc {
+	struct proc *p;
+	uint32_t gen;
+	uint64_t look;
+	bool known;
+	struct frame fr;	/* for addr == look */
+};
+
+#define SYMC	4096
+static struct symc symc[SYMC];
+
+static void usym_lookup(struct proc *p, struct frame *fr, uint64_t look,
+			bool *reloaded)
 {
 	const char *name, *file, *main = NULL;
 	const unsigned char *bits;
-	Dwfl_Module *m = NULL;
+	Dwfl_Module *m;
 	GElf_Addr vaddr;
 	Dwarf_Addr bias;
 	GElf_Off off;
 	GElf_Sym sym;
 	int n;
 
-	if (!p)
-		return;
 	m = dwfl_addrmodule(p->dwfl, look);
 	/*
-	 * Mapped since we read the mappings: read them again, once per
-	 * record and second (a frame-pointer walk through code without them
-	 * finds addresses that are in no mapping at all).
+	 * Mapped since we read the mappings: read them again if they
+	 * changed, once per record (a frame-pointer walk through code
+	 * without them finds addresses that are in no mapping at all).
 	 */
-	if (!m && !*reloaded && time(NULL) != p->loaded) {
+	if (!m && !*reloaded) {
 		*reloaded = true;
-		if (proc_load(p, p->tgid))
+		if (maps_hash(p->tgid) != p->maps && proc_load(p, p->tgid))
 			m = dwfl_addrmodule(p->dwfl, look);
 	}
 	if (!m)
 		return;
-	/* Copied: a later frame's miss may read the mappings again. */
+	/* Copied: the modules go when the mappings are read again. */
 	file = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &main, NULL);
 	snprintf(fr->file, sizeof(fr->file), "%s", main ?: file ?: "");
 	n = dwfl_module_build_id(m, &bits, &vaddr);
 	if (n > 0)
 		hex(fr->build_id, bits, n);
 	if (dwfl_module_getelf(m, &bias))
-		fr->file_addr = fr->addr - bias;
+		fr->file_addr = look - bias;
 	name = dwfl_module_addrinfo(m, look, &off, &sym, NULL, NULL, NULL);
 	if (name) {
 		snprintf(fr->sym, sizeof(fr->sym), "%s", name);
-		fr->off = off + (fr->addr - look);
+		fr->off = off;
 	}
+}
+
+static void usym_find(struct proc *p, struct frame *fr, uint64_t look,
+		      bool *reloaded)
+{
+	struct symc *c;
+	uint64_t addr = fr->addr;
+
+	if (!p)
+		return;
+	c = &symc[(((uintptr_t)p >> 4) ^ look ^ (look >> 12)) % SYMC];
+	if (c->p != p || c->gen != p->gen || c->look != look) {
+		memset(&c->fr, 0, sizeof(c->fr));
+		usym_lookup(p, &c->fr, look, reloaded);
+		c->p = p;
+		c->gen = p->gen;	/* as it is after a reload */
+		c->look = look;
+	}
+	*fr = c->fr;
+	fr->addr = addr;
+	fr->kernel = false;
+	/* A return address is looked up one byte before it. */
+	if (fr->sym[0])
+		fr->off += addr - look;
+	if (fr->file[0])
+		fr->file_addr += addr - look;
 }
 
 int stack_frames(const void *d, size_t len, struct frame *out, int *nr_kernel,
@@ -481,14 +552,6 @@ struct fold {
 static struct fold *folds;
 static size_t nr_folds, cap_folds;	/* open addressing, cap a power of 2 */
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
 
 static void fold_count(char *key)
 {
@@ -505,7 +568,8 @@ static void fold_count(char *key)
 		for (j = 0; j < cap_folds; j++) {
 			if (!folds[j].key)
 				continue;
-			for (i = fnv(folds[j].key) & (ncap - 1); n[i].key;
+			for (i = fnv(folds[j].key, strlen(folds[j].key)) &
+				 (ncap - 1); n[i].key;
 			     i = (i + 1) & (ncap - 1))
 				;
 			n[i] = folds[j];
@@ -514,7 +578,7 @@ static void fold_count(char *key)
 		folds = n;
 		cap_folds = ncap;
 	}
-	for (i = fnv(key) & (cap_folds - 1); folds[i].key;
+	for (i = fnv(key, strlen(key)) & (cap_folds - 1); folds[i].key;
 	     i = (i + 1) & (cap_folds - 1)) {
 		if (!strcmp(folds[i].key, key)) {
 			folds[i].count++;
