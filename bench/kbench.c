@@ -72,53 +72,26 @@
 
 #include "logbuf.h"
 #include "bench.h"
+#include "kbench.h"
 
-#define NMET		5
-#define MAXT		2
-#define SEQ_BASE	(1ULL << 23)	/* above any pid: getpgid() says ESRCH */
-#define SENTINEL	(SEQ_BASE - 1)
-#define RING		(4u << 20)
-#define REC		64
-#define TRACING		"/sys/kernel/tracing/"
-
-struct cand;
-typedef int (*run_fn)(struct cand *c, double m[NMET]);
-
-struct cand {
-	const char *group;
-	const char *name;
-	int threads;
-	int mode;		/* per group */
-	/* syscall group: */
-	int src;		/* S_SYS, S_EV, S_KP */
-	int peer;		/* P_* */
-	const char *prog;	/* P_BPF: the program's name */
-	int wake_us;		/* P_LOGBUF: -1, the module's default */
-	bool pinned;
-	run_fn run;
-	const char *met[NMET];	/* metric names, NULL: unused */
-	double v[NMET][MAXROUNDS];
-	int n;
-};
-
-static int window_ms = 300;
+int window_ms = 300;
 static const char *bpf_path = "kbench.bpf.o";
-static pid_t self;
+pid_t self;
 static const char *only;
 static const char *match[8];	/* --match: "group name Nt" substrings */
 static int nmatch;
 
-static _Alignas(CL) atomic_int go;
-static _Alignas(CL) atomic_int stop;
+_Alignas(CL) atomic_int go;
+_Alignas(CL) atomic_int stop;
 static _Alignas(CL) atomic_int cons_done;
 
-static void die(const char *what, int err)
+void die(const char *what, int err)
 {
 	fprintf(stderr, "kbench: %s: %s\n", what, strerror(err));
 	exit(1);
 }
 
-static void sleep_window(void)
+void sleep_window(void)
 {
 	usleep(window_ms * 1000);
 }
@@ -188,7 +161,7 @@ static void seq_check(struct seqchk *s, const struct logbuf_ev_syscall *e)
 }
 
 static uint32_t getpgid_id;	/* syscalls:sys_enter_getpgid */
-static uint32_t kp_id;		/* kbench:getpgid, our kprobe event */
+uint32_t kp_id;		/* kbench:getpgid, our kprobe event */
 
 /* A getpgid() record of the any-event source, checked as a syscall one. */
 static void raw_check(struct seqchk *s, const void *d, size_t len)
@@ -206,12 +179,6 @@ static void raw_check(struct seqchk *s, const void *d, size_t len)
 	seq_check(s, &c);
 }
 
-struct sysprod {
-	_Alignas(CL) uint64_t calls;
-	double cpu_s;
-	int cpu;		/* pinned there if >= 0 */
-};
-
 static double thread_cpu(void)
 {
 	struct timespec ts;
@@ -220,7 +187,31 @@ static double thread_cpu(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void *sys_producer(void *arg)
+double run_window(struct sysprod *p, int threads, bool pinned,
+		  uint64_t *calls, double *cpu)
+{
+	pthread_t th[MAXT];
+	double t0, dt;
+	int i;
+
+	for (i = 0; i < threads; i++) {
+		p[i].cpu = pinned ? i : -1;
+		pthread_create(&th[i], NULL, sys_producer, &p[i]);
+	}
+	t0 = now();
+	atomic_store(&go, 1);
+	sleep_window();
+	atomic_store(&stop, 1);
+	dt = now() - t0;
+	for (i = 0; i < threads; i++) {
+		pthread_join(th[i], NULL);
+		*calls += p[i].calls;
+		*cpu += p[i].cpu_s;
+	}
+	return dt;
+}
+
+void *sys_producer(void *arg)
 {
 	struct sysprod *p = arg;
 	uint64_t seq = 0;
@@ -454,12 +445,12 @@ static int run_syscall(struct cand *c, double m[NMET])
 	struct logbuf_attach a = { .size = sizeof(a) };
 	struct sysprod p[MAXT] = { 0 };
 	int cfds[MAXR];
-	pthread_t th[MAXT], ct;
+	pthread_t ct;
 	struct sysrun r = { .c = c };
 	struct bpf_link *link = NULL;
 	uint64_t calls = 0;
 	int pfd = -1, cfd = -1, i, err;
-	double t0, dt, cpu = 0;
+	double dt, cpu = 0;
 	bool traced = c->peer != P_NONE;
 	bool is_bpf = c->peer == P_BPF;
 	bool percpu = c->peer == P_PERCPU;
@@ -535,20 +526,7 @@ static int run_syscall(struct cand *c, double m[NMET])
 	}
 	if (traced)
 		pthread_create(&ct, NULL, sys_consumer, &r);
-	for (i = 0; i < c->threads; i++) {
-		p[i].cpu = pinned ? i : -1;
-		pthread_create(&th[i], NULL, sys_producer, &p[i]);
-	}
-	t0 = now();
-	atomic_store(&go, 1);
-	sleep_window();
-	atomic_store(&stop, 1);
-	dt = now() - t0;
-	for (i = 0; i < c->threads; i++) {
-		pthread_join(th[i], NULL);
-		calls += p[i].calls;
-		cpu += p[i].cpu_s;
-	}
+	dt = run_window(p, c->threads, pinned, &calls, &cpu);
 	if (traced) {
 		/* Everything before the sentinel is in the ring before it. */
 		for (i = 0; !atomic_load(&cons_done); i++) {
@@ -1090,7 +1068,7 @@ static const struct cand fixed_cands[] = {
 	U2U("heap channel, parked", U_HEAP_PARKED),
 };
 
-#define MAXCANDS	128
+#define MAXCANDS	160
 static struct cand cands[MAXCANDS];
 static int ncands;
 #define NCANDS	ncands
@@ -1190,6 +1168,7 @@ static void build_cands(void)
 	for (k = 0; k < (int)(sizeof(fixed_cands) / sizeof(fixed_cands[0]));
 	     k++)
 		cands[ncands++] = fixed_cands[k];
+	ncands += tool_cands(&cands[ncands], MAXCANDS - ncands);
 }
 
 static struct cand *find(const char *group, const char *name, int threads)
@@ -1203,7 +1182,7 @@ static struct cand *find(const char *group, const char *name, int threads)
 	return NULL;
 }
 
-static double med(const struct cand *c, int i)
+double med(const struct cand *c, int i)
 {
 	double lo, hi;
 
@@ -1410,6 +1389,7 @@ static void report(FILE *f, int rounds)
 		printf("\n");
 	}
 	report_rows();
+	report_tools(cands, NCANDS);
 	report_latency();
 	printf("\nRatios of medians (this run)\n");
 	for (k = 0; k < (int)(sizeof(ratios) / sizeof(ratios[0])); k++) {
@@ -1453,8 +1433,9 @@ static bool wanted(const char *group)
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--rounds N] [--window-ms MS] [--bpf OBJ] "
-		"[--only kernel|syscall|event|probe|latency|ftrace|u2u]\n"
-		"       [--match STR] [--json FILE]\n", argv0);
+		"[--only kernel|syscall|event|probe|latency|ftrace|u2u|"
+		"tools]\n       [--match STR] [--json FILE] [--tool LOGBUF]\n",
+		argv0);
 	exit(2);
 }
 
@@ -1475,6 +1456,8 @@ int main(int argc, char **argv)
 			bpf_path = argv[++i];
 		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json = argv[++i];
+		else if (!strcmp(argv[i], "--tool") && i + 1 < argc)
+			logbuf_tool = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--match") && i + 1 < argc &&
@@ -1491,7 +1474,7 @@ int main(int argc, char **argv)
 	self = getpid();
 	build_cands();
 	bpf_open();
-	if (wanted("probe"))
+	if (wanted("probe") || wanted("tools"))
 		kprobe_event();
 	/* Only the events under test, into buffers that hold a window. */
 	tr_write("tracing_on", "0");
@@ -1511,7 +1494,8 @@ int main(int argc, char **argv)
 			/* The untraced baseline serves every source. */
 			if (!wanted(c->group) &&
 			    !(c->run == run_syscall && c->peer == P_NONE &&
-			      (wanted("event") || wanted("probe"))))
+			      (wanted("event") || wanted("probe") ||
+			       wanted("tools"))))
 				continue;
 			if (nmatch) {
 				char gn[128];
@@ -1547,7 +1531,7 @@ int main(int argc, char **argv)
 	}
 	tr_write("events/logbuf/logbuf_record/enable", "0");
 	tr_write("trace", "");
-	if (wanted("probe"))
+	if (wanted("probe") || wanted("tools"))
 		kprobe_event_delete();
 	if (!only || !strcmp(only, "ftrace")) {
 		double p50, p99, max;

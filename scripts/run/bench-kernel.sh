@@ -21,7 +21,7 @@ kver=$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | grep -v -- -rt- | sort -V |
 	tail -n1)
 kver=${kver#/boot/vmlinuz-}
 [ -n "$kver" ] || die "no /boot/vmlinuz-6.1.*"
-make -s lib >"$B/bench-kernel-build.log" 2>&1 &&
+make -s lib tools >"$B/bench-kernel-build.log" 2>&1 &&
 	make -s -C bench O="$B" kernel >>"$B/bench-kernel-build.log" 2>&1 &&
 	make -s kmod KDIR="/usr/src/linux-headers-$kver" \
 		>>"$B/bench-kernel-build.log" 2>&1 ||

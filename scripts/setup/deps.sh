@@ -22,7 +22,7 @@ BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-back
 MODEL_PKGS="spin"
 ALL_PKGS="linux-image-rt-amd64 linux-headers-rt-amd64 lld llvm flex bison bc
 	libelf-dev libssl-dev debootstrap dkms dh-dkms debhelper dpkg-dev lintian
-	libbpf-dev"
+	libbpf-dev linux-perf bpftrace"
 DEBUG_PKGS="flex bison bc libelf-dev libssl-dev cpio dwarves"
 BENCH_PKGS="g++ libspdlog-dev liblttng-ust-dev lttng-tools"
 
