@@ -205,6 +205,7 @@ static long logbuf_stats(struct logbuf_end *end, void __user *uarg)
 		/* The kernel consumer's own count, or the user consumer's. */
 		.lost = r->kc ? atomic64_read(&r->lost) :
 				READ_ONCE(rv->cons->lost),
+		.overwritten = atomic64_read(&r->overwritten),
 	};
 
 	return logbuf_copy_out(uarg, &st, sizeof(st),

@@ -270,6 +270,9 @@ void *__logbuf_reserve(struct logbuf_kring *r, u32 len,
 	if (logbuf_kring_overwrite(r)) {
 		/* Never looks at the consumer: no cached head to keep. */
 		err = __logbuf_ow_claim(&kp->rv, kp->key, &ps, len, &data);
+		/* Also when the claim then failed: they are gone. */
+		if (ps.passed)
+			atomic64_add(ps.passed, &r->overwritten);
 	} else {
 		ps.head = READ_ONCE(kp->head);
 		err = __logbuf_mpsc_claim(&kp->rv, &ps, len, &data);

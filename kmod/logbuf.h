@@ -41,6 +41,8 @@ struct logbuf_evsrc;
  * @errors: corrupt states found.
  * @dropped: records kernel producers dropped.
  * @lost: bytes the kernel consumer gave up on dead claims.
+ * @overwritten: overwrite rings: committed records kernel producers
+ *	overwrote.
  * @kc: the kernel consumer, for LOGBUF_CREATE_KERNEL_CONS rings.
  * @kp: the kernel producers' state, for LOGBUF_CREATE_KERNEL_PROD rings.
  * @user: the creator's user, whose RLIMIT_MEMLOCK the pages are charged
@@ -72,6 +74,7 @@ struct logbuf_kring {
 	atomic64_t errors;
 	atomic64_t dropped;
 	atomic64_t lost;
+	atomic64_t overwritten;
 	struct logbuf_kcons *kc;
 	struct logbuf_kprod *kp;
 	struct user_struct *user;

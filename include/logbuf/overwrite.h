@@ -128,18 +128,20 @@ static inline __u64 __logbuf_ow_size(const struct logbuf_rv *r, __u64 p,
  * tail past @o + capacity before it wrote them, so one look at the tail
  * after the header settles it, as the reader's seqlock does.  And a record
  * the tail has not passed was never claimed: ow_head never moves past the
- * tail, whatever a header says.
+ * tail, whatever a header says.  A committed record (not a skip) that this
+ * call's compare-and-swap passed adds one to *@passed: an event
+ * overwritten, counted by the one producer whose swap won.
  *
  * Return: 0 (passed, or another producer moved ow_head: look again),
  * -EAGAIN when the oldest record is not committed, -EBADMSG when the
  * header at ow_head is one no producer writes.
  */
 static inline int __logbuf_ow_pass(const struct logbuf_rv *r, __u64 key,
-				   __u64 o)
+				   __u64 o, __u32 *passed)
 {
 	__u64 cap = r->mask + 1, contig = cap - (o & r->mask), size, t;
 	int committed;
-	__u32 l;
+	__u32 l = LOGBUF_SKIP;
 
 	if (contig < LOGBUF_OW_MIN_TOTAL) {
 		size = contig;
@@ -165,7 +167,10 @@ static inline int __logbuf_ow_pass(const struct logbuf_rv *r, __u64 key,
 		if (__logbuf_unlikely(!size || size > t - o))
 			return -EBADMSG;
 	}
-	__logbuf_cas(&r->prod->ow_head, &o, o + size);
+	/* Only the swap that wins passed the record: count it once. */
+	if (__logbuf_cas(&r->prod->ow_head, &o, o + size) &&
+	    !(l & LOGBUF_SKIP))
+		(*passed)++;
 	return 0;
 }
 
@@ -173,7 +178,7 @@ static inline int __logbuf_ow_pass(const struct logbuf_rv *r, __u64 key,
  * __logbuf_ow_claim() - claim space in an overwrite ring; never waits
  * @r: the ring; @r->prod->tail is the real claim position.
  * @key: the ring's stamp key.
- * @ps: this producer's state.
+ * @ps: this producer's state; @ps->passed grows by the records overwritten.
  * @len: payload bytes, 1 .. logbuf_ow_max_len().
  * @data: out: where to write the payload.
  *
@@ -219,7 +224,7 @@ static inline int __logbuf_ow_claim(const struct logbuf_rv *r, __u64 key,
 			continue;
 		}
 		if (t + need - o > cap) {
-			err = __logbuf_ow_pass(r, key, o);
+			err = __logbuf_ow_pass(r, key, o, &ps->passed);
 			if (err)
 				return err;
 			t = __logbuf_load(&r->prod->tail);

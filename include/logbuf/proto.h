@@ -50,13 +50,16 @@ struct logbuf_rv {
  * @head: the last consumer position this producer loaded (acquire).
  * @pos: position of the record header of the open claim.
  * @len: payload length of the open claim, 0 if none.
+ * @passed: overwrite rings: committed records of others that this
+ *	producer's claims overwrote (overwrite.h adds to it; the owner
+ *	resets it).
  */
 struct logbuf_pstate {
 	__u64 tail;
 	__u64 head;
 	__u64 pos;
 	__u32 len;
-	__u32 __pad;
+	__u32 passed;
 };
 
 /**

@@ -279,6 +279,8 @@ struct logbuf_create {
  * @dropped: records kernel producers dropped because the ring was full.
  * @lost: bytes consumers gave up recovering from dead claims (the kernel
  *	consumer's own count, or the user consumer's untrusted one).
+ * @overwritten: overwrite rings: records kernel producers overwrote (the
+ *	flight recorder's events that are gone), each counted once.
  */
 struct logbuf_stats {
 	__u32 size;
@@ -298,6 +300,7 @@ struct logbuf_stats {
 	__u64 errors;
 	__u64 dropped;
 	__u64 lost;
+	__u64 overwritten;
 };
 
 /* logbuf_info.role */
