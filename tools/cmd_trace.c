@@ -5,6 +5,7 @@
  * recorder (-F).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -397,24 +398,73 @@ static int trace_round(struct trace_rings *tr, struct trace_out *t,
  * going meanwhile), merged by timestamp when there are several.  Records
  * overwritten while we copied them are counted and left out.
  */
+/*
+ * What a dump of ring @i does not show: the records the kernel overwrote
+ * (struct logbuf_stats.overwritten, counted as they went) and those still
+ * in the ring before @start, the span's first.  As a loss record before
+ * the span's first (@ts); nothing from a module that does not count them.
+ */
+static void flight_gone(struct trace_rings *tr, struct trace_out *t, int i,
+			uint64_t start, uint64_t ts)
+{
+	struct logbuf_stats st = { .size = sizeof(st) };
+	struct logbuf_ev_loss e = { .ev.type = LOGBUF_EV_LOSS,
+				    .ev.size = sizeof(e),
+				    .source = LOSS_OVERWRITTEN };
+	struct logbuf_ow_cursor c = { 0 };
+	void *buf = malloc(tr->cap / 2);
+	uint64_t older = 0;
+	size_t len;
+
+	if (!buf || ioctl(tr->cfd[i], LOGBUF_IOC_STATS, &st) ||
+	    st.size < offsetof(struct logbuf_stats, overwritten) +
+		      sizeof(st.overwritten)) {
+		free(buf);
+		return;
+	}
+	logbuf_ow_seek(tr->ow[i], &c, 0);
+	while (c.pos < start &&
+	       !logbuf_ow_read(tr->ow[i], &c, buf, tr->cap / 2, &len))
+		older++;
+	free(buf);
+	e.lost = st.overwritten + older;
+	if (!e.lost)
+		return;
+	e.ev.ts_ns = ts;
+	e.ev.cpu = tr->nr > 1 ? (uint32_t)i : 0;
+	e.last_ns = ts;
+	if (!tr->m)
+		trace_record(t, &e, sizeof(e));
+	else
+		merge_add(tr->m, &e, sizeof(e));
+}
+
 static int flight_dump(struct trace_rings *tr, struct trace_out *t,
 		       uint64_t keep)
 {
 	uint64_t *buf = malloc(tr->cap / 2), before = t->events;
 	struct logbuf_ow_cursor c;
-	uint64_t end, torn = 0, lost = 0;
+	uint64_t end, start, torn = 0, lost = 0;
 	size_t len;
 	int i, err = 0;
 
 	if (!buf)
 		return fail("dumping", ENOMEM);
 	for (i = 0; i < tr->nr; i++) {
+		bool first = true;
+
 		memset(&c, 0, sizeof(c));
 		end = logbuf_ow_seek(tr->ow[i], &c, keep);
+		start = c.pos;
 		c.lost = 0;	/* what lies before the span is not lost */
 		while (c.pos < end &&
 		       !(err = logbuf_ow_read(tr->ow[i], &c, buf, tr->cap / 2,
 					      &len))) {
+			if (first) {
+				first = false;
+				flight_gone(tr, t, i, start,
+					    ((struct logbuf_ev *)buf)->ts_ns);
+			}
 			if (!tr->m) {
 				trace_record(t, buf, len);
 			} else if (merge_add(tr->m, buf, len)) {

@@ -43,6 +43,7 @@ void loss_source(char *buf, size_t size, uint32_t source)
 		{ LOGBUF_EV_EXEC, "exec" },
 		{ LOGBUF_EV_SYS_ENTER, "syscalls" },
 		{ LOGBUF_EV_RAW, "events" },
+		{ LOSS_OVERWRITTEN, "overwritten" },
 	};
 	size_t i, used = 0;
 
@@ -65,6 +66,15 @@ static void print_loss(FILE *f, const struct logbuf_ev_loss *e, bool json)
 			",\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64
 			",\"source\":\"%s\"}\n", (uint64_t)e->lost,
 			(uint64_t)e->first_ns, (uint64_t)e->last_ns, src);
+		return;
+	}
+	if (e->source == LOSS_OVERWRITTEN) {
+		fprintf(f, "LOST %" PRIu64 " record%s of the run before %" PRIu64
+			".%09" PRIu64 ": overwritten, or older than the span "
+			"kept (flight recorder)\n", (uint64_t)e->lost,
+			e->lost == 1 ? "" : "s",
+			(uint64_t)e->last_ns / 1000000000,
+			(uint64_t)e->last_ns % 1000000000);
 		return;
 	}
 	fprintf(f, "LOST %" PRIu64 " event%s from %" PRIu64 ".%09" PRIu64

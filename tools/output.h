@@ -10,6 +10,11 @@
 
 /* One record of a kernel-producer ring, a line of text or a JSON object. */
 void print_event(FILE *f, const void *d, size_t len, bool json);
+/*
+ * The tool's own loss records: a flight recorder's events that are not in
+ * its dump (overwritten, or older than the span asked for).
+ */
+#define LOSS_OVERWRITTEN	(1U << 31)
 /* struct logbuf_ev_loss.source as names: "events", "sched_switch,exec". */
 void loss_source(char *buf, size_t size, uint32_t source);
 

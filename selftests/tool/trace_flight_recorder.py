@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """The flight recorder: an 8 KiB overwrite ring records silently; SIGUSR1
 writes its newest events (the last of 5,000 marked calls, consecutive),
-more calls overwrite them, and the exit writes the newest again.  Then a
+more calls overwrite them, and the exit writes the newest again; each dump
+says before its events how many of the run's calls are not in it, and
+that is exactly the rest.  Then a
 recorder per CPU, merged at exit: each CPU's newest calls, in timestamp
 order."""
 import os
@@ -12,7 +14,8 @@ import time
 from logbuf_test import Tracer, check, getpgid_marked, run
 
 t = Tracer(["--json", "trace", "syscalls:sys_enter_getpgid",
-            "--flight-recorder", "8k"], "/tmp/logbuf-fr.json")
+            "--flight-recorder", "8k", "--pid", str(os.getpid())],
+           "/tmp/logbuf-fr.json")
 t.started()
 # logbuf list shows it as a flight recorder.
 rings = run(["list"], capture_output=True, text=True, check=True).stdout
@@ -27,7 +30,8 @@ getpgid_marked(4500000, 3000)
 t.stop()
 print("# " + t.stderr().replace("\n", "\n# "))
 ev, summary = t.json()
-check(summary["events"] == len(ev), summary)
+check(summary["events"] == len([e for e in ev if e["event"] != "lost"]),
+      summary)
 m = [(i, e["fields"]["pid"]) for i, e in enumerate(ev)
      if e["event"] == "syscalls:sys_enter_getpgid"
      and 4400000 <= e["fields"]["pid"] < 4503000]
@@ -42,6 +46,19 @@ check(max(i for i, p in m if p < 4500000) <
 check(len(first) < 400 and len(second) < 400, (len(first), len(second)))
 print("# dump 1: calls %d..4999, dump 2: calls %d..2999, %d events in all"
       % (first[0], second[0], len(ev)))
+# Each dump says, before its events, how many of the run's are not in it:
+# with the process's calls only (--pid), exactly the rest.
+lost = [(i, e) for i, e in enumerate(ev) if e["event"] == "lost"]
+check(len(lost) == 2 and all(e["source"] == "overwritten"
+                             for _, e in lost), lost)
+check(lost[0][0] < m[0][0] and lost[1][0] < min(
+    i for i, p in m if p >= 4500000), "a loss record after its dump's events")
+check(len(first) + lost[0][1]["lost"] == 5000 and
+      len(second) + lost[1][1]["lost"] == 8000,
+      "dump 1: %d + %d, dump 2: %d + %d" % (len(first), lost[0][1]["lost"],
+                                           len(second), lost[1][1]["lost"]))
+print("# dump 1 says %d calls are not in it, dump 2 %d: exactly the rest"
+      % (lost[0][1]["lost"], lost[1][1]["lost"]))
 
 ncpu = os.cpu_count()
 t = Tracer(["--json", "trace", "syscalls:sys_enter_getpgid",
