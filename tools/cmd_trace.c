@@ -731,6 +731,11 @@ int cmd_trace(const struct cmd *c, struct cli *cli, int argc, char **argv)
 		t.f = fopen(o.out, "w");
 		if (!t.f)
 			return fail(o.out, errno);
+		/*
+		 * Records of several KiB (stacks) went out a write() each
+		 * through stdio's 4 KiB buffer: batch them.
+		 */
+		setvbuf(t.f, NULL, _IOFBF, 1 << 20);
 		t.raw = true;
 	}
 	if (o.perfetto && !(t.pf = perfetto_open(o.perfetto)))
