@@ -5,7 +5,8 @@
  * user registers of the thread that fired it, a user stack copy that holds
  * what the thread had on its stack, and kernel chains of kernel addresses;
  * depth limits hold; records of events not asked for stay as they were;
- * bad stack arguments are refused with nothing attached.
+ * bad stack arguments are refused with nothing attached; uid 65534 gets
+ * EPERM first.
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -286,6 +287,35 @@ TEST_F(st, bad_stack_arguments_are_refused)
 			    LOGBUF_USTACK_MAX));
 	syscall(SYS_getpgid, (pid_t)MARK);
 	EXPECT_EQ(0, detach(self->cfd));
+}
+
+/*
+ * As uid 65534 (the device is 0666): EPERM before anything, also for
+ * stack arguments that are bad, and nothing reaches the ring.
+ */
+TEST_F(st, unprivileged_stacks_get_eperm)
+{
+	uint32_t ids[] = { self->getpgid_id };
+	uint32_t ok[] = { LOGBUF_STACK_ALL }, bad[] = { ~0u };
+	const void *d;
+	size_t len;
+	int status;
+	pid_t pid;
+
+	NEED_RING();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresuid(65534, 65534, 65534))
+			_exit(2);
+		_exit(attach(self->cfd, ids, 1, ok, 0, LOGBUF_USTACK_MAX) ==
+		      -EPERM && attach(self->cfd, ids, 1, bad, 500, 7) ==
+		      -EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	syscall(SYS_getpgid, (pid_t)MARK);
+	EXPECT_EQ(-EAGAIN, logbuf_try_recv(self->rx, &d, &len));
 }
 
 TEST_HARNESS_MAIN
