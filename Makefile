@@ -66,7 +66,8 @@ help:
 	@echo '  check-newest   the module against sid'"'"'s newest kernel, booted (long)'
 	@echo '  fuzz           the libFuzzer target for FUZZ_SECONDS (3600)'
 	@echo '  bench          user-space benchmarks against their peers'
-	@echo '  bench-kernel   kernel paths against BPF, trace_marker, pipe (one boot)'
+	@echo '  bench-kernel   kernel paths against BPF, trace_marker, pipe; the tool'
+	@echo '                 against perf and bpftrace (one boot)'
 	@echo
 	@echo 'Install (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR):'
 	@echo '  install, uninstall     libraries, headers, pkg-config, man, logbuf'
