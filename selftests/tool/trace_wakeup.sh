@@ -7,10 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 for w in 2s 0; do
-	( sleep 1; /bin/true ) &
-	out=$(timeout 60 "$TOOL" trace exec --wakeup "$w" --duration 3) ||
-		exit 1
-	wait
+	trace_bg trace exec --wakeup "$w" --duration 3 || exit 1
+	/bin/true
+	wait "$tool_pid" || exit 1
+	out=$(cat "$out_file")
 	echo "# --wakeup $w: $(echo "$out" | grep -c ' exec ') exec events"
 	echo "$out" | grep -Eq ' exec (/usr)?/bin/true ' || exit 1
 done
