@@ -274,4 +274,22 @@ TEST(library_dev_create)
 	close(cfd);
 }
 
+/*
+ * A program built against an older header must keep working: every ioctl
+ * number is what 0.x first published, whatever its struct has grown to
+ * since (the size field versions the struct, never the number).
+ */
+TEST(ioctl_numbers_never_change)
+{
+	EXPECT_EQ(0xc028b701u, LOGBUF_IOC_CREATE);
+	EXPECT_EQ(0x0000b702u, LOGBUF_IOC_DOORBELL);
+	EXPECT_EQ(0xc080b703u, LOGBUF_IOC_STATS);
+	EXPECT_EQ(0xc038b704u, LOGBUF_IOC_INFO);
+	EXPECT_EQ(0x4010b706u, LOGBUF_IOC_ATTACH);
+	EXPECT_EQ(0x4004b707u, LOGBUF_IOC_ATTACH_EVENTS);
+	EXPECT_EQ(0xc020b708u, LOGBUF_IOC_TRACER);
+	EXPECT_EQ(0xc028b709u, LOGBUF_IOC_TRACER_RING);
+	EXPECT_EQ(0xc028b70au, LOGBUF_IOC_EVENT_NEW);
+}
+
 TEST_HARNESS_MAIN

@@ -734,8 +734,12 @@ struct logbuf_event_new {
 #define LOGBUF_IOC_CREATE	_IOWR(LOGBUF_IOC_MAGIC, 0x01, struct logbuf_create)
 /* On a producer end: wake a consumer parked in poll(). */
 #define LOGBUF_IOC_DOORBELL	_IO(LOGBUF_IOC_MAGIC, 0x02)
-/* On either end: copy statistics. */
-#define LOGBUF_IOC_STATS	_IOWR(LOGBUF_IOC_MAGIC, 0x03, struct logbuf_stats)
+/*
+ * On either end: copy statistics.  The number keeps the size of struct
+ * logbuf_stats as 0.x published it (128 bytes) whatever the struct's size
+ * now: its size field says how much of it the caller knows.
+ */
+#define LOGBUF_IOC_STATS	_IOWR(LOGBUF_IOC_MAGIC, 0x03, __u64[16])
 /* On either end: which end, and how to map it. */
 #define LOGBUF_IOC_INFO		_IOWR(LOGBUF_IOC_MAGIC, 0x04, struct logbuf_info)
 /*
