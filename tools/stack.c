@@ -409,11 +409,19 @@ static void usym_find(struct proc *p, struct frame *fr, uint64_t look,
 		fr->file_addr += addr - look;
 }
 
-int stack_frames(const void *d, size_t len, struct frame *out, int *nr_kernel,
-		 enum stack_how *how)
+/* The frames of the last record resolved, and a copy of that record. */
+static struct {
+	struct frame fr[STACK_FRAMES_MAX];
+	int n, nr_kernel;
+	enum stack_how how;
+	unsigned char rec[1 << 16];	/* struct logbuf_ev.size is a __u16 */
+	size_t len;
+} memo;
+
+static int resolve(const void *d, const struct logbuf_ev_stack *st,
+		   struct frame *out, int *nr_kernel, enum stack_how *how)
 {
 	const struct logbuf_ev_raw *e = d;
-	const struct logbuf_ev_stack *st = stack_of(d, len);
 	bool reloaded = false;
 	const uint64_t *ips;
 	struct proc *p;
@@ -421,8 +429,6 @@ int stack_frames(const void *d, size_t len, struct frame *out, int *nr_kernel,
 
 	*nr_kernel = 0;
 	*how = STACK_NONE;
-	if (!st)
-		return 0;
 	for (i = 0; i < st->nr_kernel && n < STACK_FRAMES_MAX; i++, n++) {
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].addr = st->ips[i];
@@ -455,6 +461,33 @@ int stack_frames(const void *d, size_t len, struct frame *out, int *nr_kernel,
 	return n;
 }
 
+/*
+ * Once per record: --perfetto and the printed event ask for the same one
+ * in turn, and unwinding and symbolizing are the expensive part.  Only a
+ * record equal to the last, byte for byte (timestamp included), is
+ * answered from the memo.
+ */
+const struct frame *stack_frames(const void *d, size_t len, int *n,
+				 int *nr_kernel, enum stack_how *how)
+{
+	const struct logbuf_ev_stack *st = stack_of(d, len);
+
+	if (!st) {
+		*n = *nr_kernel = 0;
+		*how = STACK_NONE;
+		return memo.fr;
+	}
+	if (len != memo.len || memcmp(d, memo.rec, len)) {
+		memo.n = resolve(d, st, memo.fr, &memo.nr_kernel, &memo.how);
+		memcpy(memo.rec, d, len);
+		memo.len = len;
+	}
+	*n = memo.n;
+	*nr_kernel = memo.nr_kernel;
+	*how = memo.how;
+	return memo.fr;
+}
+
 /* ---- output ------------------------------------------------------ */
 
 static void frame_json(FILE *f, const struct frame *fr, bool first)
@@ -474,14 +507,14 @@ static void frame_json(FILE *f, const struct frame *fr, bool first)
 
 void stack_print(FILE *f, const void *d, size_t len, bool json)
 {
-	static struct frame fr[STACK_FRAMES_MAX];
+	const struct frame *fr;
 	const struct logbuf_ev_stack *st = stack_of(d, len);
 	enum stack_how how;
 	int i, n, nk;
 
 	if (!st)
 		return;
-	n = stack_frames(d, len, fr, &nk, &how);
+	fr = stack_frames(d, len, &n, &nk, &how);
 	if (json) {
 		if (st->flags & LOGBUF_STACK_KERNEL) {
 			fprintf(f, ",\"kstack\":[");
@@ -517,12 +550,12 @@ void stack_print(FILE *f, const void *d, size_t len, bool json)
 /* The frames as one JSON array of strings, "sym+0xoff [k]", innermost first. */
 bool stack_args(FILE *f, const void *d, size_t len)
 {
-	static struct frame fr[STACK_FRAMES_MAX];
+	const struct frame *fr;
 	enum stack_how how;
 	char buf[192];
 	int i, n, nk;
 
-	n = stack_frames(d, len, fr, &nk, &how);
+	fr = stack_frames(d, len, &n, &nk, &how);
 	if (!n)
 		return false;
 	fputs("\"stack\":[", f);
@@ -610,7 +643,7 @@ static void fold_name(FILE *m, const struct frame *fr)
 /* Root first: the process, its user frames outermost first, the kernel's. */
 void stack_fold(const void *d, size_t len)
 {
-	static struct frame fr[STACK_FRAMES_MAX];
+	const struct frame *fr;
 	const struct logbuf_ev_raw *e = d;
 	enum stack_how how;
 	struct proc *p;
@@ -619,7 +652,7 @@ void stack_fold(const void *d, size_t len)
 	FILE *m;
 	int i, n, nk;
 
-	n = stack_frames(d, len, fr, &nk, &how);
+	fr = stack_frames(d, len, &n, &nk, &how);
 	if (!n)
 		return;
 	m = open_memstream(&key, &size);

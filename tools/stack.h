@@ -33,11 +33,11 @@ struct frame {
 
 /*
  * The frames of raw record @d (struct logbuf_ev_raw): kernel ones first,
- * innermost first, then user ones.  Returns how many (0: the record has no
- * stacks), @nr_kernel of them kernel frames.
+ * innermost first, then user ones; @n of them (0: the record has no
+ * stacks), @nr_kernel of them kernel frames.  Valid until the next call.
  */
-int stack_frames(const void *d, size_t len, struct frame *out, int *nr_kernel,
-		 enum stack_how *how);
+const struct frame *stack_frames(const void *d, size_t len, int *n,
+				 int *nr_kernel, enum stack_how *how);
 /* A raw record's stacks after its fields: text lines, or JSON members. */
 void stack_print(FILE *f, const void *d, size_t len, bool json);
 /* Does raw record @d carry stacks? */
