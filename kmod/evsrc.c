@@ -133,7 +133,7 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 	struct perf_raw_record *raw;
 	struct logbuf_ev_raw *e;
 	struct logbuf_kring *r;
-	struct logbuf_stack st = { .flags = ctx->stack };
+	struct logbuf_stack st;	/* logbuf_stack_take() fills it */
 	struct logbuf_kclaim c;
 	u32 size, total, at;
 
@@ -155,6 +155,7 @@ static void logbuf_evsrc_overflow(struct perf_event *event,
 		return;
 	at = ALIGN(sizeof(*e) + size, 8);
 	total = at;
+	st.flags = ctx->stack;
 	if (st.flags) {
 		st.depth = src->stack_depth;
 		st.ustack = src->ustack;
